@@ -1,0 +1,6 @@
+"""Shared helpers for the NATO and Iraq notebook collection.
+
+Modules have one job each; import the one you need (``helpers.paths``,
+``helpers.build``, ...). Nothing heavy is imported here, so that
+``import helpers`` stays cheap inside every notebook kernel.
+"""

@@ -1,0 +1,159 @@
+"""Execute the notebooks and store their refreshed outputs, safely.
+
+Each notebook runs top to bottom in a fresh kernel from this environment. The
+result is written to a temporary file beside the notebook and moved over it
+only when every cell succeeded, so a failed run never leaves a half-written
+notebook behind. Per-run metadata (execution timestamps) is stripped so that a
+rerun leaves the file byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+#: Cell metadata keys that change on every run and must not be stored.
+VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
+DEFAULT_TIMEOUT = 120
+
+
+class CurrentEnvKernelSpecManager(KernelSpecManager):
+    """Resolve every kernel name to this environment's own Python.
+
+    A user may have a ``python3`` kernel of another Python installed; the build
+    must run with the project's locked packages regardless.
+    """
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            argv=[
+                sys.executable,
+                "-m",
+                "ipykernel_launcher",
+                "-f",
+                "{connection_file}",
+                # Keep the kernel's own warnings (such as the one about local TCP
+                # sockets being unencrypted) out of the build's progress output.
+                "--IPKernelApp.log_level=ERROR",
+            ],
+            display_name="Python 3 (ipykernel)",
+            language="python",
+            name=kernel_name,
+        )
+
+
+@dataclass(frozen=True)
+class CellFailure(Exception):
+    """A cell raised while a notebook was executed."""
+
+    notebook: Path
+    cell_index: int
+    cell_source: str
+    detail: str
+
+    def __str__(self) -> str:
+        first_line = self.cell_source.strip().splitlines()[0] if self.cell_source.strip() else ""
+        return (
+            f"{self.notebook.name}: cell {self.cell_index} failed"
+            f" (first line: {first_line!r})\n{self.detail}"
+        )
+
+
+def execute_notebook(path: Path, timeout: int = DEFAULT_TIMEOUT) -> nbformat.NotebookNode:
+    """Run every cell of the notebook at ``path`` in a fresh kernel.
+
+    Returns the executed notebook (not yet written). Raises :class:`CellFailure`
+    naming the failing cell; the file on disk is not touched.
+    """
+    nb = nbformat.read(path, as_version=4)
+    km = KernelManager(
+        kernel_spec_manager=CurrentEnvKernelSpecManager(),
+        kernel_name="python3",
+    )
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            try:
+                client.execute_cell(cell, index)
+            except (CellExecutionError, CellTimeoutError) as exc:
+                raise CellFailure(path, index, cell.source, str(exc)) from None
+    strip_volatile_metadata(nb)
+    return nb
+
+
+def strip_volatile_metadata(nb: nbformat.NotebookNode) -> None:
+    """Remove metadata that differs between runs; keep tags and slideshow info."""
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+
+
+def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write ``nb`` to a temporary file beside ``path``, then move it into place."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".ipynb.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            nbformat.write(nb, fh)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What one build did: notebooks refreshed and failures met."""
+
+    executed: list[tuple[Path, float]]
+    failures: list[CellFailure]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def build_notebooks(
+    paths: Iterable[Path], timeout: int = DEFAULT_TIMEOUT, progress: bool = True
+) -> BuildReport:
+    """Execute and store each notebook in order.
+
+    A failing notebook is reported and left as it was; the others still run,
+    so one broken chapter does not throw away the rest of the build.
+    """
+    from tqdm import tqdm
+
+    paths = list(paths)
+    executed: list[tuple[Path, float]] = []
+    failures: list[CellFailure] = []
+    bar = tqdm(paths, unit="notebook", disable=not progress, file=sys.stderr, leave=True)
+    for path in bar:
+        bar.set_description(path.name)
+        start = time.perf_counter()
+        try:
+            nb = execute_notebook(path, timeout=timeout)
+        except CellFailure as failure:
+            failures.append(failure)
+            bar.write(f"FAILED {failure}")
+            continue
+        write_atomically(nb, path)
+        seconds = time.perf_counter() - start
+        executed.append((path, seconds))
+        bar.write(f"ok     {path.name}  {seconds:5.1f} s")
+    return BuildReport(executed, failures)

@@ -1,0 +1,78 @@
+"""`nato-iraq build`: stores outputs, reruns byte-identically, fails safely."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import build
+from helpers.cli import main
+from tests.notebook_factory import PLOT_CELL, write_notebook
+
+pytestmark = pytest.mark.slow
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_build_stores_outputs_and_rerun_is_byte_identical(tmp_path: Path) -> None:
+    nb_path = write_notebook(tmp_path / "01_demo.ipynb", "print(sum(range(10)))", PLOT_CELL)
+
+    first = build.build_notebooks([nb_path], progress=False)
+    assert first.ok, first.failures
+    stored = nb_path.read_bytes()
+    nb = nbformat.reads(stored.decode(), as_version=4)
+    assert nb.cells[1].outputs[0]["text"] == "45\n"
+    assert "image/png" in nb.cells[2].outputs[0]["data"]
+    assert all("execution" not in cell.metadata for cell in nb.cells)
+
+    second = build.build_notebooks([nb_path], progress=False)
+    assert second.ok, second.failures
+    assert nb_path.read_bytes() == stored
+
+
+def test_failing_cell_is_named_and_notebook_left_untouched(tmp_path: Path) -> None:
+    good = write_notebook(tmp_path / "01_good.ipynb", "x = 1", "print(x + 1)")
+    bad = write_notebook(tmp_path / "02_bad.ipynb", "y = 2", "raise ValueError('boom in cell')")
+    before = bad.read_bytes()
+
+    result = run_cli("build", "--notebooks", str(tmp_path), "--quiet")
+
+    assert result.returncode == 1
+    # The notebook and its failing cell (index 2: the title is cell 0) are named.
+    assert "02_bad.ipynb: cell 2 failed" in result.stderr
+    assert "boom in cell" in result.stderr
+    assert bad.read_bytes() == before
+    # The other notebook was still built, and no temporary file is left behind.
+    assert nbformat.read(good, as_version=4).cells[2].outputs[0]["text"] == "2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["01_good.ipynb", "02_bad.ipynb"]
+
+
+def test_write_is_atomic_when_serialisation_fails(tmp_path: Path, monkeypatch) -> None:
+    nb_path = write_notebook(tmp_path / "03_keep.ipynb", "1 + 1")
+    before = nb_path.read_bytes()
+    nb = nbformat.read(nb_path, as_version=4)
+
+    def explode(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build.nbformat, "write", explode)
+    with pytest.raises(OSError, match="disk full"):
+        build.write_atomically(nb, nb_path)
+    assert nb_path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["03_keep.ipynb"]
+
+
+def test_build_reports_an_empty_folder(tmp_path: Path, capsys) -> None:
+    assert main(["build", "--notebooks", str(tmp_path), "--quiet"]) == 1
+    assert "no notebooks" in capsys.readouterr().err
