@@ -1,0 +1,73 @@
+"""Partial dates: what interval of days a year, month or day covers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers.dates import date_bounds, may_precede, parse_partial_date, with_date_bounds
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest", "precision"),
+    [
+        ("2004", dt.date(2004, 1, 1), dt.date(2004, 12, 31), "year"),
+        ("2018-10", dt.date(2018, 10, 1), dt.date(2018, 10, 31), "month"),
+        ("2004-02", dt.date(2004, 2, 1), dt.date(2004, 2, 29), "month"),  # leap year
+        ("2011-02", dt.date(2011, 2, 1), dt.date(2011, 2, 28), "month"),
+        ("2011-12-31", dt.date(2011, 12, 31), dt.date(2011, 12, 31), "day"),
+    ],
+)
+def test_interval_of_a_partial_date(text, earliest, latest, precision) -> None:
+    parsed = parse_partial_date(text)
+    assert (parsed.earliest, parsed.latest, parsed.precision) == (earliest, latest, precision)
+
+
+@pytest.mark.parametrize(
+    "text", ["04", "2004-7", "2004-13", "2004-00", "2004-07-32", "2004/07", "July 2004", ""]
+)
+def test_malformed_dates_are_rejected_with_the_expected_form(text: str) -> None:
+    with pytest.raises(ValueError, match="expected YYYY, YYYY-MM or YYYY-MM-DD"):
+        parse_partial_date(text)
+
+
+def test_a_day_past_the_end_of_the_month_is_rejected() -> None:
+    with pytest.raises(ValueError, match="2021-02 has 28 days"):
+        parse_partial_date("2021-02-29")
+
+
+def test_start_and_end_at_different_precisions() -> None:
+    assert may_precede("2018", "2018-10")  # the year contains the month
+    assert may_precede("2018-10-01", "2018-10")
+    assert not may_precede("2018-11", "2018-10")
+    assert not may_precede("2019", "2018-12-31")
+
+
+def test_date_bounds_keeps_missing_values_missing() -> None:
+    frame = date_bounds(pd.Series(["2004", None, "2011-12-31"], dtype="string"))
+    assert frame["earliest"].iloc[0] == pd.Timestamp("2004-01-01")
+    assert pd.isna(frame["latest"].iloc[1])
+    assert list(frame["precision"].astype(object).fillna("-")) == ["year", "-", "day"]
+
+
+def test_with_date_bounds_adds_prefixed_columns() -> None:
+    table = pd.DataFrame({"end_date": ["2011-12-31", "2018-10"]})
+    out = with_date_bounds(table, "end_date")
+    assert list(out.columns) == [
+        "end_date",
+        "end_date_earliest",
+        "end_date_latest",
+        "end_date_precision",
+    ]
+    assert out["end_date_latest"].iloc[1] == pd.Timestamp("2018-10-31")
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_every_day_lies_within_its_month_and_year(day: dt.date) -> None:
+    for text in (day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]):
+        parsed = parse_partial_date(text)
+        assert parsed.earliest <= day <= parsed.latest
