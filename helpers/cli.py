@@ -10,6 +10,18 @@ from pathlib import Path
 from helpers import paths
 
 
+def write_codebook() -> Path:
+    """Regenerate ``data/CODEBOOK.md`` from ``datapackage.json``."""
+    from helpers.codebook import codebook_markdown
+    from helpers.datapackage import read_datapackage
+
+    target = paths.DATA_DIR / "CODEBOOK.md"
+    text = codebook_markdown(read_datapackage(paths.DATAPACKAGE))
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     notebooks = sorted(args.notebooks.glob("*.ipynb"))
     if not notebooks:
@@ -18,7 +30,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     # Imported here: nbformat's schema validators take seconds to import, and
     # `--help` or a quick error should not wait for them.
     from helpers import build, kernel_env
+    from helpers.validation import DataValidationError, ensure_valid
 
+    # Check the data once, up front: every notebook would fail on bad data.
+    try:
+        ensure_valid(paths.DATA_DIR)
+    except DataValidationError as exc:
+        print(f"nato-iraq build: the data is not valid; nothing was built.\n{exc}", file=sys.stderr)
+        return 1
+    write_codebook()
     # Warm the matplotlib font cache once; the message stays out of outputs.
     kernel_env.prepare()
     report = build.build_notebooks(notebooks, timeout=args.timeout, progress=not args.quiet)
@@ -32,6 +52,25 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return 1
     total = sum(seconds for _, seconds in report.executed)
     print(f"nato-iraq build: {len(report.executed)} notebook(s) executed in {total:.1f} s")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from helpers.validation import validate
+
+    problems = validate(args.data)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"nato-iraq validate: {len(problems)} problem(s) in {args.data}", file=sys.stderr)
+        return 1
+    from helpers.data import load
+
+    summary = load(args.data).summary()
+    print(
+        f"nato-iraq validate: {args.data} is valid:"
+        f" {len(summary)} tables, {summary['rows'].sum()} rows"
+    )
     return 0
 
 
@@ -72,6 +111,25 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
     p_build.set_defaults(func=_cmd_build)
+
+    p_validate = sub.add_parser(
+        "validate",
+        help="check data/ against its codebook and the project's rules",
+        description=(
+            "Check every table in data/ against datapackage.json (types, allowed values, "
+            "keys, with Frictionless) and the project's rules (calendar dates, start "
+            "before end, every fact cited, bounds consistent). Every problem is listed "
+            "with its file, line, column and value; exit status 1 if there is any."
+        ),
+    )
+    p_validate.add_argument(
+        "--data",
+        default=paths.DATA_DIR,
+        type=Path,
+        metavar="DIR",
+        help="folder holding datapackage.json and the tables (default: the project's data/)",
+    )
+    p_validate.set_defaults(func=_cmd_validate)
     return parser
 
 

@@ -1,0 +1,125 @@
+"""The house style: one look for every chart in the collection.
+
+- :func:`use_house_style` applies ``styles/nato_iraq.mplstyle``.
+- :data:`MISSION_COLOURS` gives each mission its colour everywhere
+  (Okabe-Ito, safe for colour-blind readers, with distinct grey levels).
+- :func:`finish` adds the source line and an optional note under a chart.
+- :func:`save_figure` writes PNG and SVG files that are identical on a rerun.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from helpers.paths import PROJECT_ROOT
+
+STYLE_FILE = Path(__file__).with_name("styles") / "nato_iraq.mplstyle"
+FIGURES_DIR = PROJECT_ROOT / "notebooks" / "figures"
+
+#: Okabe-Ito colours by name.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "green": "#009E73",
+    "purple": "#CC79A7",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "black": "#000000",
+    "yellow": "#F0E442",
+    "grey": "#999999",
+}
+
+#: Each mission or programme keeps its colour in every chart.
+MISSION_COLOURS: dict[str, str] = {
+    "mis-ntim": OKABE_ITO["sky"],
+    "mis-ntm-i": OKABE_ITO["blue"],
+    "mis-ntecg": OKABE_ITO["sky"],
+    "mis-partnership": OKABE_ITO["green"],
+    "mis-transition-cell": OKABE_ITO["black"],
+    "mis-dcb": OKABE_ITO["orange"],
+    "mis-core-team": OKABE_ITO["purple"],
+    "mis-awacs-coalition": OKABE_ITO["grey"],
+    "mis-nmi": OKABE_ITO["vermillion"],
+}
+#: Colour for anything not tied to one mission.
+NEUTRAL = "#555555"
+TEXT_GREY = "#555555"
+
+#: Slide-friendly sizes in inches (16:9), for ``save_figure``.
+SIZES = {"wide": (10.0, 5.6), "tall": (10.0, 7.5), "half": (5.0, 2.8)}
+
+
+def use_house_style() -> None:
+    """Apply the house style to every figure made after this call."""
+    plt.style.use(STYLE_FILE)
+
+
+def mission_colour(mission_id: str | None) -> str:
+    """The colour of a mission, or the neutral grey for anything else."""
+    return MISSION_COLOURS.get(mission_id or "", NEUTRAL)
+
+
+def finish(
+    fig: Figure,
+    sources: Iterable[str],
+    note: str | None = None,
+    width: int = 130,
+) -> Figure:
+    """Add the source line (and an optional note) under ``fig``.
+
+    ``sources`` are the short names of the sources of what is drawn; the note
+    says what the chart does not show. Text is wrapped to the figure width and
+    the bottom margin grows to make room, so it never overlaps the axes.
+    """
+    names = list(dict.fromkeys(sources))
+    lines = textwrap.wrap("Sources: " + "; ".join(names) + ".", width) if names else []
+    if note:
+        lines += textwrap.wrap("Note: " + note, width)
+    if not lines:
+        return fig
+    height_in = fig.get_figheight()
+    line_in = 0.19
+    text_in = line_in * len(lines) + 0.15
+    fig.text(
+        0.01,
+        0.1 / height_in,
+        "\n".join(lines),
+        ha="left",
+        va="bottom",
+        fontsize=8.5,
+        color=TEXT_GREY,
+        linespacing=1.35,
+    )
+    bottom = max(fig.subplotpars.bottom, (text_in + 0.55) / height_in)
+    fig.subplots_adjust(bottom=bottom)
+    return fig
+
+
+def save_figure(
+    fig: Figure, name: str, folder: Path = FIGURES_DIR, size: str | None = None
+) -> list[Path]:
+    """Write ``fig`` as ``name.png`` and ``name.svg`` into ``folder``.
+
+    Metadata that would change between runs or machines (creation date,
+    software version) is left out, so a rerun writes identical files. ``size``
+    picks one of :data:`SIZES` for slides; by default the figure keeps its own.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if size is not None:
+        fig.set_size_inches(*SIZES[size])
+    written = []
+    with mpl.rc_context({"svg.hashsalt": "nato-iraq"}):
+        for ext, metadata in (
+            ("png", {"Software": None}),
+            ("svg", {"Date": None, "Creator": None}),
+        ):
+            path = folder / f"{name}.{ext}"
+            fig.savefig(path, format=ext, metadata=metadata)
+            written.append(path)
+    return written
