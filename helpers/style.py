@@ -123,3 +123,40 @@ def save_figure(
             fig.savefig(path, format=ext, metadata=metadata)
             written.append(path)
     return written
+
+
+def house_style(function):
+    """Decorator: draw inside the house style, whatever the caller's settings.
+
+    Chart functions use it so that a figure looks the same in a notebook, in a
+    saved file and in an image-comparison test.
+    """
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with plt.style.context(STYLE_FILE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def text_overlaps(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of visible, non-empty text items of ``fig`` whose boxes overlap.
+
+    Used by the chart tests: text must never sit on other text.
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [
+        t
+        for t in fig.findobj(mpl.text.Text)
+        if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0
+    ]
+    boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    pairs = []
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1 :]:
+            if box_a.overlaps(box_b):
+                pairs.append((a.get_text(), b.get_text()))
+    return pairs

@@ -1,0 +1,58 @@
+"""Citations: which sources back a record, and how to show them to a reader.
+
+Every record in the dataset cites one or more sources with a short verbatim
+quote (``data/citations.csv``). These helpers turn record ids into the short
+source names for a chart's source line, and into tables and inline references
+that keep each quote at hand.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import pandas as pd
+
+from helpers.data import Dataset
+
+
+def citations_for(ds: Dataset, record_ids: Iterable[str]) -> pd.DataFrame:
+    """Citations of ``record_ids`` with each source's short name, type, date and URL.
+
+    Rows keep the order of ``record_ids``, then the order of ``citations.csv``.
+    """
+    ids = list(dict.fromkeys(record_ids))
+    order = {rid: i for i, rid in enumerate(ids)}
+    cites = ds.citations[ds.citations["record_id"].isin(ids)]
+    merged = cites.merge(
+        ds.sources[["source_id", "short_name", "source_type", "date", "url"]],
+        on="source_id",
+        how="left",
+        validate="many_to_one",
+    )
+    merged["_order"] = merged["record_id"].map(order)
+    return (
+        merged.sort_values(["_order", "citation_id"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def source_names(ds: Dataset, record_ids: Iterable[str]) -> list[str]:
+    """Short names of the sources behind ``record_ids``, each once, official first."""
+    cites = citations_for(ds, record_ids)
+    rank = {"official_nato": 0, "official_national": 1, "secondary": 2}
+    cites = cites.assign(_rank=cites["source_type"].map(rank))
+    cites = cites.sort_values(["_rank", "date", "short_name"], kind="stable")
+    return list(dict.fromkeys(cites["short_name"]))
+
+
+def cite_html(ds: Dataset, record_id: str) -> str:
+    """Inline HTML: bracketed short source names, each with its quote as a tooltip."""
+    cites = citations_for(ds, [record_id])
+    parts = []
+    for _, row in cites.iterrows():
+        quote = html.escape(f"“{row['quote']}”", quote=True)
+        name = html.escape(row["short_name"])
+        parts.append(f'<span class="cite" title="{quote}">{name}</span>')
+    return "[" + "; ".join(parts) + "]"
