@@ -194,7 +194,9 @@ def _translate(table: Table, error) -> Problem:
     elif kind in ("primary-key", "unique-error"):
         column = column or ",".join(table.primary_key)
         cells = getattr(error, "cells", None)
-        value = value or (",".join(cells) if cells else None)
+        if value is None and cells:  # the whole row: keep only the key's cells
+            positions = [table.field_names.index(k) for k in table.primary_key]
+            value = ",".join(cells[i] for i in positions if i < len(cells))
         message = f"duplicate key ({error.note})"
     elif kind == "foreign-key":
         column = ",".join(error.field_names)
@@ -228,17 +230,23 @@ def _constraint_expectation(table: Table, column: str, note: str) -> str:
 # ---------------------------------------------------------------- stage 3
 
 
-def domain_problems(raw: dict[str, RawTable]) -> list[Problem]:
-    """The project's own rules, on the tables whose structure is sound."""
+def domain_problems(raw: dict[str, RawTable], facts_unreadable: bool = False) -> list[Problem]:
+    """The project's own rules, on the tables whose structure is sound.
+
+    When a table of cited facts could not be read (``facts_unreadable``),
+    references to records cannot be checked; they are skipped rather than
+    reported one by one, since the structural problem already names the file.
+    """
     problems: list[Problem] = []
     for rt in raw.values():
         problems += _date_problems(rt)
         problems += _number_notation_problems(rt)
         problems += _exactly_one_problems(rt)
     records = _record_index(raw, problems)
-    problems += _citation_problems(raw, records)
+    references_checkable = not facts_unreadable
+    problems += _citation_problems(raw, records, references_checkable)
     problems += _figure_bound_problems(raw)
-    problems += _discrepancy_problems(raw, records)
+    problems += _discrepancy_problems(raw, records, references_checkable)
     return problems
 
 
@@ -351,14 +359,16 @@ def _record_index(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str
     return records
 
 
-def _citation_problems(raw: dict[str, RawTable], records: dict[str, str]) -> list[Problem]:
+def _citation_problems(
+    raw: dict[str, RawTable], records: dict[str, str], references_checkable: bool
+) -> list[Problem]:
     citations = raw.get("citations")
     if citations is None:
         return []
     problems = []
     cited = set(citations.frame["record_id"].dropna())
     for line, value in _cells(citations, "record_id"):
-        if value not in records:
+        if references_checkable and value not in records:
             problems.append(
                 Problem(citations.table.path, line, "record_id", value, "cites no known record id")
             )
@@ -449,13 +459,15 @@ def _figure_bound_problems(raw: dict[str, RawTable]) -> list[Problem]:
     return problems
 
 
-def _discrepancy_problems(raw: dict[str, RawTable], records: dict[str, str]) -> list[Problem]:
+def _discrepancy_problems(
+    raw: dict[str, RawTable], records: dict[str, str], references_checkable: bool
+) -> list[Problem]:
     claims, discrepancies = raw.get("discrepancy_claims"), raw.get("discrepancies")
     if claims is None or discrepancies is None:
         return []
     problems = []
     for line, value in _cells(claims, "record_id"):
-        if value not in records:
+        if references_checkable and value not in records:
             problems.append(
                 Problem(claims.table.path, line, "record_id", value, "links no known record id")
             )
@@ -489,7 +501,7 @@ def validate(data_dir: Path | None = None) -> list[Problem]:
             raw[table.name] = rt
     broken = set(pkg.tables) - set(raw)
     problems += frictionless_problems(pkg, skip=broken)
-    problems += domain_problems(raw)
+    problems += domain_problems(raw, any(pkg.table(name).cited for name in broken))
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "", p.message))
 
 

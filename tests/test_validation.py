@@ -244,3 +244,14 @@ def test_cli_validate_exit_status_and_messages(data_copy: Path) -> None:
     assert result.returncode == 1
     assert "events.csv line 2 (row 1), column 'date': value '2004-7'" in result.stderr
     assert "1 problem(s)" in result.stderr
+
+
+def test_a_broken_table_does_not_flood_the_report(data_copy: Path) -> None:
+    path = data_copy / "organisations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[4] += ",an extra cell"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = validate(data_copy)
+    assert [str(p) for p in problems] == [
+        "organisations.csv line 5 (row 4): has 6 cells, expected 5"
+    ]
