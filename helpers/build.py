@@ -10,6 +10,7 @@ rerun leaves the file byte-identical.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 import time
@@ -26,6 +27,8 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 #: Cell metadata keys that change on every run and must not be stored.
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
 DEFAULT_TIMEOUT = 120
+#: Colour codes in kernel tracebacks; stripped so that messages read well anywhere.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class CurrentEnvKernelSpecManager(KernelSpecManager):
@@ -53,28 +56,33 @@ class CurrentEnvKernelSpecManager(KernelSpecManager):
         )
 
 
-@dataclass(frozen=True)
 class CellFailure(Exception):
-    """A cell raised while a notebook was executed."""
+    """A cell raised while a notebook was executed; ``cell_number`` counts from 1."""
 
-    notebook: Path
-    cell_index: int
-    cell_source: str
-    detail: str
+    def __init__(self, notebook: Path, cell_number: int, cell_source: str, detail: str) -> None:
+        super().__init__(notebook, cell_number)
+        self.notebook = notebook
+        self.cell_number = cell_number
+        self.cell_source = cell_source
+        self.detail = detail
 
     def __str__(self) -> str:
         first_line = self.cell_source.strip().splitlines()[0] if self.cell_source.strip() else ""
         return (
-            f"{self.notebook.name}: cell {self.cell_index} failed"
+            f"{self.notebook.name}: cell {self.cell_number} failed"
             f" (first line: {first_line!r})\n{self.detail}"
         )
 
 
-def execute_notebook(path: Path, timeout: int = DEFAULT_TIMEOUT) -> nbformat.NotebookNode:
+def execute_notebook(
+    path: Path, timeout: int = DEFAULT_TIMEOUT, navigation: str | None = None
+) -> nbformat.NotebookNode:
     """Run every cell of the notebook at ``path`` in a fresh kernel.
 
-    Returns the executed notebook (not yet written). Raises :class:`CellFailure`
-    naming the failing cell; the file on disk is not touched.
+    ``navigation``, when given, replaces the previous/next cells after a
+    successful run (so cell numbers in errors match the file on disk). Returns
+    the executed notebook (not yet written). Raises :class:`CellFailure` naming
+    the failing cell; the file on disk is not touched.
     """
     nb = nbformat.read(path, as_version=4)
     km = KernelManager(
@@ -93,8 +101,13 @@ def execute_notebook(path: Path, timeout: int = DEFAULT_TIMEOUT) -> nbformat.Not
             try:
                 client.execute_cell(cell, index)
             except (CellExecutionError, CellTimeoutError) as exc:
-                raise CellFailure(path, index, cell.source, str(exc)) from None
+                detail = ANSI_ESCAPE.sub("", str(exc))
+                raise CellFailure(path, index + 1, cell.source, detail) from None
     strip_volatile_metadata(nb)
+    if navigation is not None:
+        from helpers.chapters import apply_navigation
+
+        apply_navigation(nb, navigation)
     return nb
 
 
@@ -130,13 +143,19 @@ class BuildReport:
 
 
 def build_notebooks(
-    paths: Iterable[Path], timeout: int = DEFAULT_TIMEOUT, progress: bool = True
+    paths: Iterable[Path],
+    timeout: int = DEFAULT_TIMEOUT,
+    progress: bool = True,
+    navigation: dict[Path, str] | None = None,
 ) -> BuildReport:
     """Execute and store each notebook in order.
 
-    A failing notebook is reported and left as it was; the others still run,
-    so one broken chapter does not throw away the rest of the build.
+    A failing notebook is reported and left exactly as it was (its navigation
+    cells included); the others still run, so one broken chapter does not
+    throw away the rest of the build. ``navigation`` maps notebooks to their
+    previous/next line (see :mod:`helpers.chapters`).
     """
+    navigation = navigation or {}
     from tqdm import tqdm
 
     paths = list(paths)
@@ -147,13 +166,13 @@ def build_notebooks(
         bar.set_description(path.name)
         start = time.perf_counter()
         try:
-            nb = execute_notebook(path, timeout=timeout)
+            nb = execute_notebook(path, timeout=timeout, navigation=navigation.get(path))
         except CellFailure as failure:
             failures.append(failure)
-            bar.write(f"FAILED {failure}")
+            bar.write(f"FAILED {failure}", file=sys.stderr)
             continue
         write_atomically(nb, path)
         seconds = time.perf_counter() - start
         executed.append((path, seconds))
-        bar.write(f"ok     {path.name}  {seconds:5.1f} s")
+        bar.write(f"ok     {path.name}  {seconds:5.1f} s", file=sys.stderr)
     return BuildReport(executed, failures)

@@ -23,7 +23,7 @@ def write_codebook() -> Path:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    notebooks = sorted(args.notebooks.glob("*.ipynb"))
+    notebooks = sorted(args.paths) if args.paths else sorted(args.notebooks.glob("*.ipynb"))
     if not notebooks:
         print(f"nato-iraq build: no notebooks in {args.notebooks}", file=sys.stderr)
         return 1
@@ -41,7 +41,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     write_codebook()
     # Warm the matplotlib font cache once; the message stays out of outputs.
     kernel_env.prepare()
-    report = build.build_notebooks(notebooks, timeout=args.timeout, progress=not args.quiet)
+    from helpers.chapters import navigation
+
+    report = build.build_notebooks(
+        notebooks,
+        timeout=args.timeout,
+        progress=not args.quiet,
+        # Previous/next cells are refreshed as each notebook is stored.
+        navigation=navigation(args.notebooks),
+    )
     if not report.ok:
         names = ", ".join(f.notebook.name for f in report.failures)
         print(
@@ -94,6 +102,13 @@ def make_parser() -> argparse.ArgumentParser:
             "A notebook whose cell fails is named with the cell, left unchanged on "
             "disk, and makes the command exit with status 1."
         ),
+    )
+    p_build.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="build only these notebooks (default: every notebook in the folder)",
     )
     p_build.add_argument(
         "--notebooks",

@@ -49,12 +49,16 @@ def test_failing_cell_is_named_and_notebook_left_untouched(tmp_path: Path) -> No
     result = run_cli("build", "--notebooks", str(tmp_path), "--quiet")
 
     assert result.returncode == 1
-    # The notebook and its failing cell (index 2: the title is cell 0) are named.
-    assert "02_bad.ipynb: cell 2 failed" in result.stderr
+    # The notebook and its failing cell are named (third: title, a passing cell, then it).
+    assert "02_bad.ipynb: cell 3 failed" in result.stderr
     assert "boom in cell" in result.stderr
     assert bad.read_bytes() == before
     # The other notebook was still built, and no temporary file is left behind.
-    assert nbformat.read(good, as_version=4).cells[2].outputs[0]["text"] == "2\n"
+    built = nbformat.read(good, as_version=4)
+    printed = next(c for c in built.cells if c.source == "print(x + 1)")
+    assert printed.outputs[0]["text"] == "2\n"
+    # Navigation to the next chapter was added to the built notebook only.
+    assert "[02 · A test notebook](02_bad.ipynb)" in built.cells[1].source
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01_good.ipynb", "02_bad.ipynb"]
 
 

@@ -1,0 +1,101 @@
+"""The chapter list, and the previous/next navigation cells of every notebook.
+
+Navigation is generated, never edited by hand: :func:`update_navigation`
+replaces the cells tagged ``nav`` at the top (after the title) and the bottom
+of each notebook. Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from helpers.paths import NOTEBOOKS_DIR
+
+NAV_TAG = "nav"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One notebook of the series."""
+
+    path: Path
+    number: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} · {self.title}"
+
+
+def chapter_title(nb: nbformat.NotebookNode) -> str:
+    """The notebook's title: the text of its first ``# `` heading."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^# (.+)$", cell.source, flags=re.M)
+            if match:
+                return match.group(1).strip()
+    raise ValueError("notebook has no '# ' title")
+
+
+def chapters(folder: Path = NOTEBOOKS_DIR) -> list[Chapter]:
+    """Every chapter in file-name order (``NN_name.ipynb``)."""
+    found = []
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        found.append(Chapter(path, path.name[:2], chapter_title(nb)))
+    return found
+
+
+def _nav_source(previous: Chapter | None, following: Chapter | None) -> str:
+    left = f"← [{previous.label}]({previous.path.name})" if previous else ""
+    right = f"[{following.label}]({following.path.name}) →" if following else ""
+    return " | ".join(part for part in (left, right) if part)
+
+
+def _nav_cell(source: str, cell_id: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_markdown_cell(source, id=cell_id)
+    cell.metadata["tags"] = [NAV_TAG]
+    return cell
+
+
+def navigation(folder: Path = NOTEBOOKS_DIR) -> dict[Path, str]:
+    """The navigation line of each chapter in ``folder`` (empty for a lone chapter)."""
+    series = chapters(folder)
+    lines = {}
+    for index, chapter in enumerate(series):
+        previous = series[index - 1] if index > 0 else None
+        following = series[index + 1] if index + 1 < len(series) else None
+        lines[chapter.path] = _nav_source(previous, following)
+    return lines
+
+
+def apply_navigation(nb: nbformat.NotebookNode, source: str) -> None:
+    """Replace the navigation cells of ``nb`` in place (after the title, and last)."""
+    cells = [c for c in nb.cells if NAV_TAG not in c.metadata.get("tags", [])]
+    if source:
+        cells = [
+            cells[0],
+            _nav_cell(source, "nav-top"),
+            *cells[1:],
+            _nav_cell(source, "nav-bottom"),
+        ]
+    nb.cells = cells
+
+
+def update_navigation(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Rewrite the navigation cells of every chapter; return the files changed."""
+    from helpers.build import write_atomically
+
+    changed = []
+    for path, source in navigation(folder).items():
+        nb = nbformat.read(path, as_version=4)
+        before = nbformat.writes(nb)
+        apply_navigation(nb, source)
+        if nbformat.writes(nb) != before:
+            write_atomically(nb, path)
+            changed.append(path)
+    return changed
