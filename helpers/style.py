@@ -135,7 +135,7 @@ def house_style(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        with plt.style.context(STYLE_FILE):
+        with plt.style.context(["default", STYLE_FILE]):
             return function(*args, **kwargs)
 
     return wrapper

@@ -1,0 +1,305 @@
+"""Commanders of a mission over time: one bar per commander, marked by nation.
+
+Rows run in order of taking command. Each bar has its nation's colour, and the
+nation is also written next to it, so the chart reads in grayscale. Dates are
+drawn as in the mission timeline (:mod:`helpers.charts._time`): a start or end
+known only to the month or year fades across its days, one no source states is
+a dotted stub ending in "?". A commander whose name the sources do not give is
+shown as such, never with an invented name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from helpers.charts._time import (
+    DEFAULT_AS_OF,
+    ONE_DAY,
+    BarGeometry,
+    bar_segments,
+    covered_days,
+    date_label,
+    day_span,
+    draw_bar,
+    encoding_key,
+    fit_left,
+    fit_top,
+    key_above,
+    left_of_labels,
+    new_figure,
+    time_axis,
+    x_of,
+)
+from helpers.citations import source_names
+from helpers.data import Dataset
+from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style
+
+#: Okabe-Ito colours handed to nations in turn, in an order whose neighbours
+#: also differ in grey (yellow, too pale for a bar on white, comes last).
+NATION_PALETTE = (
+    "blue",
+    "orange",
+    "green",
+    "vermillion",
+    "sky",
+    "purple",
+    "black",
+    "grey",
+    "yellow",
+)
+
+#: Usual short forms of the ranks the sources give.
+RANK_ABBREVIATIONS = {
+    "General": "Gen",
+    "Lieutenant General": "Lt Gen",
+    "Major General": "Maj Gen",
+    "Brigadier General": "Brig Gen",
+}
+
+#: Our short comments on rows whose dates need a word, by appointment id.
+DEFAULT_COMMENTS: dict[str, str] = {
+    "apt-fortin-nmi": "'From autumn 2018'; end not stated",
+    "apt-france-2025-nmi": "Reported in advance; name, rank and handover not confirmed",
+}
+
+#: What the reader needs to know about how the bars were drawn.
+DEFAULT_NOTE = (
+    "Terms are narrowed to the mission's own period; an end that no source states is drawn"
+    " at most to the next commander's start (or for a year)."
+)
+
+_ROW_IN = 0.42  # height of one row, inches
+_BAR_HEIGHT = 0.56
+
+
+def nation_colours(ds: Dataset) -> dict[str, str]:
+    """One colour per nation that has provided a mission commander, the same in every chart.
+
+    Nations are taken from *all* commanders in the dataset (not one mission's),
+    in order of their id, so Canada has the same colour whichever mission is drawn.
+    """
+    posts = ds.appointments[ds.appointments["role_type"] == "mission_commander"]
+    people = ds.people.set_index("person_id")
+    nations = sorted(people.loc[posts["person_id"], "nationality_org_id"].dropna().unique())
+    return {
+        nation: OKABE_ITO[NATION_PALETTE[i % len(NATION_PALETTE)]]
+        for i, nation in enumerate(nations)
+    }
+
+
+def is_placeholder(person_note: object) -> bool:
+    """True for a person's note that marks an explicit placeholder row of people.csv
+    (a name no source gives). The table marks them only there, with 'PLACEHOLDER'."""
+    return isinstance(person_note, str) and person_note.startswith("PLACEHOLDER")
+
+
+def commander_rows(ds: Dataset, mission: str) -> pd.DataFrame:
+    """The mission's commanders with person and nation, in order of taking command.
+
+    The order uses the latest day each can have started (undated starts: the
+    first event showing them in command), so year-only dates sort sensibly.
+    """
+    posts = ds.appointments[
+        (ds.appointments["role_type"] == "mission_commander")
+        & (ds.appointments["mission_id"] == mission)
+    ]
+    people = ds.people.rename(columns={"name": "person_name", "note": "person_note"})
+    nations = ds.organisations[["org_id", "name"]].rename(
+        columns={"org_id": "nationality_org_id", "name": "nation"}
+    )
+    rows = posts.merge(people, on="person_id", how="left").merge(
+        nations, on="nationality_org_id", how="left"
+    )
+    anchor = rows.apply(lambda r: _start_anchor(ds, r), axis=1)
+    return (
+        rows.assign(_anchor=anchor)
+        .sort_values(["_anchor", "appointment_id"], kind="stable")
+        .drop(columns="_anchor")
+        .reset_index(drop=True)
+    )
+
+
+def command_events(ds: Dataset, person_id: str) -> pd.DataFrame:
+    """Events in which the person took part as commander: evidence of being in post."""
+    actors = ds.event_actors
+    ids = actors.loc[
+        (actors["person_id"] == person_id) & (actors["role"] == "commander"), "event_id"
+    ]
+    return ds.events[ds.events["event_id"].isin(ids)]
+
+
+def _start_anchor(ds: Dataset, row: pd.Series) -> dt.date:
+    """Latest day the commander can have taken command (undated and unevidenced: last)."""
+    if isinstance(row["from_date"], str):
+        return covered_days(row["from_date"])[1]
+    dates = command_events(ds, row["person_id"])["date"]
+    return min((covered_days(d)[1] for d in dates), default=dt.date.max)
+
+
+def row_label(row: pd.Series) -> str:
+    """'Maj Gen Dany Fortin'; a placeholder person as 'France (name not in sources)'."""
+    if is_placeholder(row["person_note"]):
+        return f"{row['nation']} (name not in sources)"
+    rank = row["rank"] if isinstance(row["rank"], str) else ""
+    return f"{RANK_ABBREVIATIONS.get(rank, rank)} {row['person_name']}".strip()
+
+
+def commander_bar(
+    ds: Dataset, rows: pd.DataFrame, i: int, mission: pd.Series, as_of: dt.date
+) -> BarGeometry:
+    """Geometry of row ``i``: within the mission's period, and ending (if unstated) by
+    the time the next commander took over."""
+    row = rows.iloc[i]
+    floor = day_span(mission["start_date"])[0] if isinstance(mission["start_date"], str) else None
+    ceilings = [as_of + ONE_DAY]
+    if isinstance(mission["end_date"], str):
+        ceilings.append(day_span(mission["end_date"])[1])
+    if i + 1 < len(rows) and isinstance(rows.iloc[i + 1]["from_date"], str):
+        ceilings.append(day_span(rows.iloc[i + 1]["from_date"])[1])
+    evidence = [covered_days(d) for d in command_events(ds, row["person_id"])["date"]]
+    return bar_segments(
+        row["from_date"] if isinstance(row["from_date"], str) else None,
+        row["to_date"] if isinstance(row["to_date"], str) else None,
+        as_of=as_of,
+        floor=floor,
+        ceiling=min(ceilings),
+        evidence=evidence,
+    )
+
+
+def _write_row(
+    ax: Axes, y: int, bar: BarGeometry, row: pd.Series, comment: str | None, seen: str | None
+) -> None:
+    """Start date left of the bar and nation right of it, in bold.
+
+    With no start date, ``seen`` (when an event shows them in command) is
+    written instead. A comment goes after the nation, or before the date when
+    the bar ends in the right half of the chart, where it would run off the figure.
+    """
+    x0, x1 = x_of(bar.start), x_of(bar.stop)
+    low, high = ax.get_xlim()
+    comment_left = comment is not None and x1 > (low + high) / 2
+    if isinstance(row["from_date"], str):
+        before = date_label(row["from_date"])
+    else:
+        before = f"start not stated; in command {seen}" if seen else "start not stated"
+    if comment_left:
+        before = f"{comment}  ·  {before}" if before else comment
+    if before:
+        # Clear of the '?' of an unstated start, which sits just before the bar.
+        lead = 14 if bar.segments[0].kind == "unknown_start" else 5
+        ax.annotate(
+            before, (x0, y), xytext=(-lead, 0), textcoords="offset points",
+            ha="right", va="center", fontsize=8.8, color=TEXT_GREY,
+        )  # fmt: skip
+    # Past the '?' of an unstated end, which sits just beyond the bar.
+    gap = 14 if bar.segments[-1].kind == "unknown_end" else 5
+    nation = row["nation"] if isinstance(row["nation"], str) else "Nation not stated"
+    ax.annotate(
+        nation, (x1, y), xytext=(gap, 0), textcoords="offset points", ha="left", va="center",
+        fontsize=9.2, color="#222222", fontweight="bold",
+    )  # fmt: skip
+    if comment and not comment_left:
+        ax.annotate(
+            comment, (x1, y), xytext=(gap, -11), textcoords="offset points", ha="left",
+            va="center", fontsize=8.5, color=TEXT_GREY, fontstyle="italic",
+        )  # fmt: skip
+
+
+@house_style
+def commanders_chart(
+    ds: Dataset,
+    mission: str = "mis-nmi",
+    title: str | None = None,
+    note: str | None = None,
+    *,
+    as_of: dt.date = DEFAULT_AS_OF,
+    comments: Mapping[str, str] = DEFAULT_COMMENTS,
+) -> Figure:
+    """Commanders of ``mission`` over time, one bar per commander, marked by nation.
+
+    ``title`` defaults to "Commanders of <mission name>". ``comments`` maps
+    appointment ids to a short remark written after the nation. ``as_of``
+    bounds a term whose end is not stated (a fixed date, never the clock).
+    ``note`` replaces :data:`DEFAULT_NOTE`.
+    """
+    missions = ds.missions.set_index("mission_id", drop=False)
+    mission_row = missions.loc[mission]
+    rows = commander_rows(ds, mission)
+    if rows.empty:
+        raise ValueError(f"no commanders of {mission!r} in appointments.csv")
+    colours = nation_colours(ds)
+    bars = [commander_bar(ds, rows, i, mission_row, as_of) for i in range(len(rows))]
+
+    # At least two rows' height, so a lone commander still gets a proper chart.
+    shown = max(len(rows), 2)
+    fig = new_figure(10, 2.9 + _ROW_IN * shown)
+    ax = fig.add_subplot()
+    fig.subplots_adjust(right=0.97)
+    spare = (shown - len(rows)) / 2
+    ax.set_ylim(len(rows) - 0.4 + spare, -0.6 - spare)
+    time_axis(ax, *_window(bars))
+    ax.grid(False, axis="y")
+    ax.spines["left"].set_visible(False)
+
+    evidence_ids: list[str] = []
+    for y, (bar, (_, row)) in enumerate(zip(bars, rows.iterrows(), strict=True)):
+        colour = colours.get(row["nationality_org_id"], "#555555")
+        draw_bar(ax, bar, y, colour, height=_BAR_HEIGHT)
+        seen = command_events(ds, row["person_id"])
+        first_seen = date_label(min(seen["date"], key=covered_days)) if len(seen) else None
+        _write_row(ax, y, bar, row, comments.get(row["appointment_id"]), first_seen)
+        evidence_ids += list(seen["event_id"])
+
+    ax.set_yticks(range(len(rows)), [row_label(r) for _, r in rows.iterrows()])
+    ax.tick_params(axis="y", length=0, pad=6)
+    ax.set_ylabel("Commander")
+    ax.set_title(title or f"Commanders of {mission_row['name']}", loc="left")
+    fit_left(ax)
+    _widen_to_fit(ax)  # after the left margin is set, which narrows the axes
+    handles, labels = encoding_key(ongoing=False)
+    title_text = key_above(ax, handles, labels, ncol=3, left=left_of_labels(ax))
+    fit_top(ax, title_text)
+
+    record_ids = [
+        mission,
+        *rows["appointment_id"],
+        *rows["person_id"],
+        *rows["nationality_org_id"].dropna(),
+        *evidence_ids,
+    ]
+    return finish(fig, source_names(ds, record_ids), DEFAULT_NOTE if note is None else note)
+
+
+def _widen_to_fit(ax: Axes, rounds: int = 4) -> None:
+    """Widen the x-limits until every text written in the axes lies inside them.
+
+    Texts sit at data points with offsets in points, so widening (which shrinks
+    the scale) moves them; a few rounds settle it.
+    """
+    fig = ax.figure
+    for _ in range(rounds):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        box = ax.get_window_extent(renderer)
+        extents = [t.get_window_extent(renderer) for t in ax.texts]
+        over_left = max(0.0, box.x0 + 4 - min(e.x0 for e in extents))
+        over_right = max(0.0, max(e.x1 for e in extents) - box.x1 + 4)
+        if not over_left and not over_right:
+            return
+        low, high = ax.get_xlim()
+        per_px = (high - low) / box.width
+        ax.set_xlim(low - over_left * per_px * 1.1, high + over_right * per_px * 1.1)
+
+
+def _window(bars: list[BarGeometry]) -> tuple[float, float]:
+    """x-limits around the bars, with a little room; :func:`_widen_to_fit` then
+    makes room for the texts beside them."""
+    low, high = x_of(min(b.start for b in bars)), x_of(max(b.stop for b in bars))
+    span = max(high - low, 365.0)
+    return low - 0.04 * span - 60, high + 0.04 * span + 60
