@@ -63,11 +63,42 @@ def _date_span(start, end) -> str:
     return start or (f"until {end}" if end else "")
 
 
+def _name_of(ds: Dataset, table: str, record_id) -> str:
+    """Short display name of a mission, organisation, institution, person or focus area."""
+    if pd.isna(record_id):
+        return ""
+    key = ds.package.table(table).primary_key[0]
+    row = ds[table].set_index(key).loc[record_id]
+    for column in ("short_name", "name"):
+        if column in row.index and pd.notna(row[column]):
+            return str(row[column])
+    return str(record_id)
+
+
+#: How a link's relation reads in a sentence ("NTM-I reports to SACEUR").
+RELATION_WORDS = {
+    "political_control": "is under the political control of",
+    "reports_to": "reports to",
+    "operational_authority": "is under the authority of",
+    "dual_hatted_with": "is dual-hatted with",
+    "coordinated_with": "coordinates with",
+    "superior_command": "is commanded by",
+    "lead_nation": "is led by a commander from",
+    "requester": "was requested by",
+    "helped_establish": "helped establish",
+}
+
+
+def _relation(word: str) -> str:
+    return RELATION_WORDS.get(word, word.replace("_", " "))
+
+
 def describe_record(ds: Dataset, record_id: str) -> tuple[str, str]:
     """A (date, what) pair describing a record in a line, in our words."""
     table = ds.record_table(record_id)
     key = ds.package.table(table).primary_key[0]
     row = ds[table].set_index(key).loc[record_id]
+    mission = _name_of(ds, "missions", row.get("mission_id", pd.NA))
     if table == "events":
         return row["date"], row["title"]
     if table == "figures":
@@ -76,9 +107,33 @@ def describe_record(ds: Dataset, record_id: str) -> tuple[str, str]:
     if table == "missions":
         return _date_span(row["start_date"], row["end_date"]), row["name"]
     if table == "appointments":
-        person = ds.people.set_index("person_id").loc[row["person_id"], "name"]
+        person = _name_of(ds, "people", row["person_id"])
         rank = f"{row['rank']} " if pd.notna(row["rank"]) else ""
         return _date_span(row["from_date"], row["to_date"]), f"{rank}{person}: {row['role']}"
+    if table == "mission_institutions":
+        institution = _name_of(ds, "institutions", row["institution_id"])
+        return _date_span(
+            row["from_date"], None
+        ), f"{mission} {_relation(row['relation'])} {institution}"
+    if table == "mission_focus":
+        focus = _name_of(ds, "focus_areas", row["focus_id"])
+        return _date_span(row["from_date"], None), f"{mission} focus: {focus}"
+    if table == "mission_partners":
+        org = _name_of(ds, "organisations", row["org_id"])
+        when = _date_span(row["from_date"], row["to_date"])
+        return when, f"{mission}: {org} ({row['relation'].replace('_', ' ')})"
+    if table == "command_links":
+        lower = _name_of(ds, "organisations", row["subordinate_org_id"]) or mission
+        upper = _name_of(ds, "organisations", row["superior_org_id"])
+        return _date_span(
+            row["from_date"], row["to_date"]
+        ), f"{lower} {_relation(row['relation'])} {upper}"
+    if table == "event_actors":
+        event = ds.events.set_index("event_id").loc[row["event_id"]]
+        actor = _name_of(ds, "organisations", row["org_id"]) or _name_of(
+            ds, "people", row["person_id"]
+        )
+        return event["date"], f"{actor} ({row['role']}): {event['title']}"
     for column in ("name", "title", "description", "note"):
         if column in row.index and pd.notna(row[column]):
             return "", str(row[column])

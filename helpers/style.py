@@ -55,6 +55,21 @@ TEXT_GREY = "#555555"
 SIZES = {"wide": (10.0, 5.6), "tall": (10.0, 7.5), "half": (5.0, 2.8)}
 
 
+def new_figure(width: float, height: float) -> Figure:
+    """A figure with its own Agg canvas, outside pyplot.
+
+    Every chart function builds on one: text can be measured while laying
+    out, no pyplot state is shared between charts, and a notebook shows the
+    returned figure exactly once (as the last expression of a cell, with
+    ``%matplotlib inline`` active).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def use_house_style() -> None:
     """Apply the house style to every figure made after this call."""
     plt.style.use(STYLE_FILE)

@@ -28,14 +28,13 @@ from helpers.charts._time import (
     date_label,
     day_span,
     draw_bar,
-    new_figure,
     x_of,
 )
 from helpers.charts.commanders import commanders_chart, nation_colours
 from helpers.charts.events import assign_lanes, event_strip, place_callouts, select_events
 from helpers.charts.timeline import mission_rows, mission_timeline
 from helpers.data import load
-from helpers.style import text_overlaps
+from helpers.style import new_figure, text_overlaps
 
 D = dt.date
 

@@ -26,10 +26,8 @@ from typing import Literal
 import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
-from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -438,17 +436,6 @@ def time_axis(ax: Axes, low: float, high: float) -> None:
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("Year" if years > 3 else "Date")
-
-
-def new_figure(width: float, height: float) -> Figure:
-    """A figure with its own Agg canvas, outside pyplot.
-
-    Text can be measured on it while laying out, and a notebook shows the
-    returned figure once (pyplot would show it a second time).
-    """
-    fig = Figure(figsize=(width, height))
-    FigureCanvasAgg(fig)
-    return fig
 
 
 def encoding_key(

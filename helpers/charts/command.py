@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerBase
@@ -37,7 +36,7 @@ from matplotlib.transforms import Bbox
 from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.dates import parse_partial_date
-from helpers.style import TEXT_GREY, finish, house_style, mission_colour
+from helpers.style import TEXT_GREY, finish, house_style, mission_colour, new_figure
 
 #: Relations that run from a subordinate up to a superior (drawn upwards).
 HIERARCHY = ("political_control", "reports_to", "operational_authority")
@@ -571,8 +570,7 @@ def command_structure(
     xs = [x for x, _ in nodes.values()]
     top, bottom = max(depths), min(depths)
 
-    fig = Figure(figsize=FIGSIZE)
-    FigureCanvasAgg(fig)  # a canvas of its own: no pyplot state, no double display
+    fig = new_figure(*FIGSIZE)
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.set_xlim(min(xs) - 0.5 * SLOT, max(xs) + 0.5 * SLOT)

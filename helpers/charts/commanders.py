@@ -31,13 +31,12 @@ from helpers.charts._time import (
     fit_top,
     key_above,
     left_of_labels,
-    new_figure,
     time_axis,
     x_of,
 )
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style
+from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, new_figure
 
 #: Okabe-Ito colours handed to nations in turn, in an order whose neighbours
 #: also differ in grey (yellow, too pale for a bar on white, comes last).

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -46,7 +45,7 @@ from helpers.charts.figures import (
 )
 from helpers.citations import citations_for, source_names
 from helpers.data import Dataset
-from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style
+from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, new_figure
 
 #: Marks: disagreement in vermillion diamonds, agreement in blue circles, a fact
 #: stated by one source only in grey. Shapes differ too, for grayscale.
@@ -350,7 +349,7 @@ def source_coverage(
 
     # Layout in inches: title, key, column headers, matrix, footer. The row
     # labels keep at least MIN_LABEL_IN; many sources widen the figure instead.
-    fig = plt.figure(figsize=(FIG_WIDTH_IN, 1.0))
+    fig = new_figure(FIG_WIDTH_IN, 1.0)
     header_pt = max(text_size_pt(fig, s, **_HEADER)[1] for s in sources)
     n_rows = placed[-1][1][-1] + 0.5
     matrix_w, matrix_h = _COL_IN * len(sources), _ROW_IN * n_rows

@@ -35,14 +35,13 @@ from helpers.charts._time import (
     day_span,
     is_exact,
     key_above,
-    new_figure,
     time_axis,
     x_of,
 )
 from helpers.charts.timeline import ROW_LABELS, descendants, mission_colour_of
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import MISSION_COLOURS, NEUTRAL, finish, house_style
+from helpers.style import MISSION_COLOURS, NEUTRAL, finish, house_style, new_figure
 
 #: Kinds of event, each with a marker shape, so the chart reads without colour.
 #: Every ``event_type`` of the codebook is in one group.

@@ -35,7 +35,6 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -51,6 +50,7 @@ from helpers.style import (
     finish,
     house_style,
     mission_colour,
+    new_figure,
 )
 
 # --- layout helpers shared by the evidence charts --------------------------------------
@@ -831,7 +831,7 @@ def bounded_figures(
     # Layout in inches, top down: title and key, then per panel a header, the
     # rows and the x axis, and the footer for finish() at the bottom. Labels are
     # measured first, on the figure itself, so every row is as tall as it needs.
-    fig = plt.figure(figsize=(FIG_WIDTH_IN, 1.0))
+    fig = new_figure(FIG_WIDTH_IN, 1.0)
     # The status column on the right is as wide as its widest word.
     status_pt = max(text_width_pt(fig, s, fontsize=9, fontweight="bold") for s in figures["status"])
     left, right = 3.95, FIG_WIDTH_IN - MARGIN_IN - (status_pt + 14) / 72

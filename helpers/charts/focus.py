@@ -19,11 +19,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from helpers.charts.figures import (
     EN_DASH,
@@ -41,7 +41,7 @@ from helpers.charts.figures import (
 from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.dates import parse_partial_date
-from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, mission_colour
+from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, mission_colour, new_figure
 
 #: Counts shade from white to the Okabe-Ito blue: darker means more, in grayscale too.
 COUNT_CMAP = LinearSegmentedColormap.from_list("counts", ["#ffffff", OKABE_ITO["blue"]])
@@ -179,9 +179,7 @@ def _draw_cells(ax: Axes, grid: Grid, ys: list[float], label_frac: float) -> Non
                 continue
             height = _ROW_PT[kind] + 11.0 * cell.text.count("\n") - 3
             ax.add_patch(
-                plt.Rectangle(
-                    (j - 0.46, y - height / 2), 0.92, height, color=cell.fill, lw=0, zorder=1
-                )
+                Rectangle((j - 0.46, y - height / 2), 0.92, height, color=cell.fill, lw=0, zorder=1)
             )
             ax.text(
                 j,
@@ -301,7 +299,7 @@ def draw_grid(
     notes_title: str = "",
 ) -> Figure:
     """Lay out and draw ``grid`` in inches: title, headers, rows, notes, source line."""
-    fig = plt.figure(figsize=(FIG_WIDTH_IN, 1.0))
+    fig = new_figure(FIG_WIDTH_IN, 1.0)
     column_in = _column_width(fig, grid, column_in, notes_in)
     # Column headers: the mission's name in up to four lines, its years below.
     head = [

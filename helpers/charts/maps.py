@@ -33,7 +33,6 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import ConnectionPatch, Patch, PathPatch, Rectangle
@@ -45,7 +44,7 @@ from matplotlib.transforms import Bbox
 from helpers.charts.command import wrap_even
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import OKABE_ITO, finish, house_style, mission_colour
+from helpers.style import OKABE_ITO, finish, house_style, mission_colour, new_figure
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 
@@ -1233,8 +1232,7 @@ def places_map(
     detail = _detail_view(region, [focus, *host_names])
     wide_view = _wide_view(cities, detail)
 
-    fig = Figure(figsize=FIGSIZE)
-    FigureCanvasAgg(fig)  # a canvas of its own: no pyplot state, no double display
+    fig = new_figure(*FIGSIZE)
     grid = fig.add_gridspec(
         1, 2, width_ratios=[wide_view.display_ratio, detail.display_ratio], wspace=0.05
     )

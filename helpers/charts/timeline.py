@@ -32,13 +32,12 @@ from helpers.charts._time import (
     is_exact,
     key_above,
     left_of_labels,
-    new_figure,
     time_axis,
     x_of,
 )
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import MISSION_COLOURS, NEUTRAL, TEXT_GREY, finish, house_style
+from helpers.style import MISSION_COLOURS, NEUTRAL, TEXT_GREY, finish, house_style, new_figure
 
 #: Periods that are only one secondary timeline's labels for parts of NMI
 #: ("NMI I", "NMI II"), not NATO divisions: left out unless asked for by id.
