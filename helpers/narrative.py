@@ -17,6 +17,21 @@ import pandas as pd
 from helpers.citations import citations_for
 from helpers.data import Dataset
 
+#: Units whose singular is not the plural minus "s".
+SINGULAR = {
+    "countries": "country",
+    "people": "person",
+    "personnel": "personnel",
+    "years": "year",
+    "teams": "team",
+    "courses": "course",
+    "officers": "officer",
+    "operations centres": "operations centre",
+    "helicopters": "helicopter",
+    "aircraft": "aircraft",
+    "casualties": "casualty",
+}
+
 #: A bound as a reader says it, before the number.
 BOUND_WORDS = {"at_least": "at least", "at_most": "at most", "about": "about", "exact": ""}
 
@@ -51,6 +66,8 @@ def figure_wording(row: pd.Series) -> str:
         words = f"{row['qualifier']} ({number})" if pd.notna(row["qualifier"]) else number
         return f"{words} {unit}"
     value = row["value_low"] if pd.notna(row["value_low"]) else row["value_high"]
+    if value == 1:  # "1 year", "1 country"
+        unit = SINGULAR.get(unit, unit)
     qualifier = row["qualifier"] if pd.notna(row["qualifier"]) else BOUND_WORDS[row["bound"]]
     return " ".join(part for part in (qualifier, format_number(value), unit) if part)
 
