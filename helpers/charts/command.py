@@ -819,7 +819,7 @@ def _legend(ax: Axes, ds: Dataset, columns: Sequence[Column]):
     handles.append(Patch(**box_style(NodeInfo("", "", "", "nato", ""))))
     labels.append("NATO body or command")
     handles.append(Patch(**box_style(NodeInfo("", "", "", "other", ""))))
-    labels.append("Outside NATO")
+    labels.append("Outside NATO, or no NATO link recorded")
     return ax.legend(
         handles,
         labels,
