@@ -246,6 +246,7 @@ def domain_problems(raw: dict[str, RawTable], facts_unreadable: bool = False) ->
     references_checkable = not facts_unreadable
     problems += _citation_problems(raw, records, references_checkable)
     problems += _figure_bound_problems(raw)
+    problems += _mission_end_problems(raw)
     problems += _discrepancy_problems(raw, records, references_checkable)
     return problems
 
@@ -456,6 +457,41 @@ def _figure_bound_problems(raw: dict[str, RawTable]) -> list[Problem]:
                 f"bound {bound!r} needs {BOUND_RULES[bound]}",
             )
         )
+    return problems
+
+
+#: What each end status requires of end_date and last_reported.
+END_RULES = {
+    "ended": (True, False, "an end_date and no last_reported"),
+    "ongoing": (False, True, "no end_date and a last_reported date"),
+    "not_stated": (False, False, "neither end_date nor last_reported"),
+}
+
+
+def _mission_end_problems(raw: dict[str, RawTable]) -> list[Problem]:
+    """An end status agrees with the end date and the last-reported date."""
+    missions = raw.get("missions")
+    if missions is None:
+        return []
+    problems = []
+    frame = missions.frame
+    for position in range(len(frame)):
+        status = frame["end_status"].iat[position]
+        if pd.isna(status) or status not in END_RULES:
+            continue  # a missing or unknown status is Frictionless's to report
+        wants_end, wants_reported, words = END_RULES[status]
+        has_end = not pd.isna(frame["end_date"].iat[position])
+        has_reported = not pd.isna(frame["last_reported"].iat[position])
+        if (has_end, has_reported) != (wants_end, wants_reported):
+            problems.append(
+                Problem(
+                    missions.table.path,
+                    missions.line_of(position),
+                    "end_status",
+                    status,
+                    f"end status {status!r} needs {words}",
+                )
+            )
     return problems
 
 

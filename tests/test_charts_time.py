@@ -237,3 +237,29 @@ def test_callouts_never_overlap() -> None:
         for side_b, b in boxes[i + 1 :]:
             if side_a == side_b:
                 assert a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0
+
+
+def test_an_ongoing_bar_is_certain_only_up_to_its_latest_source() -> None:
+    """Drawn solid to the last day a source shows it running, pale from there on."""
+    import datetime as dt
+
+    bar = bar_segments(
+        "2020-05", None, ongoing=True, confirmed_to=dt.date(2020, 11, 1), as_of=DEFAULT_AS_OF
+    )
+    kinds = [piece.kind for piece in bar.segments]
+    assert kinds == ["fade_in", "certain", "unconfirmed"]
+    certain, unconfirmed = bar.segments[1], bar.segments[2]
+    assert certain.stop == unconfirmed.start == dt.date(2020, 11, 2)
+    assert unconfirmed.stop == DEFAULT_AS_OF + ONE_DAY
+    assert bar.ongoing
+
+
+def test_missions_ongoing_only_in_old_sources_are_not_drawn_as_confirmed() -> None:
+    from helpers.charts.timeline import mission_bar
+
+    ds = load()
+    awacs = ds.missions.set_index("mission_id").loc["mis-awacs-coalition"].copy()
+    awacs["mission_id"] = "mis-awacs-coalition"
+    bar = mission_bar(ds, awacs, DEFAULT_AS_OF)
+    unconfirmed = [p for p in bar.segments if p.kind == "unconfirmed"]
+    assert unconfirmed and unconfirmed[0].start.year == 2020

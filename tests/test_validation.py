@@ -255,3 +255,12 @@ def test_a_broken_table_does_not_flood_the_report(data_copy: Path) -> None:
     assert [str(p) for p in problems] == [
         "organisations.csv line 5 (row 4): has 6 cells, expected 5"
     ]
+
+
+def test_an_ongoing_mission_needs_a_last_reported_date(data_copy: Path) -> None:
+    rows = read_rows(data_copy / "missions.csv")
+    header = rows[0]
+    row = next(i for i, r in enumerate(rows[1:], 1) if r[header.index("end_status")] == "ongoing")
+    edit_cell(data_copy, "missions", row, "last_reported", "")
+    problem = find(validate(data_copy), file="missions.csv", line=row + 1, column="end_status")
+    assert "needs no end_date and a last_reported date" in problem.message

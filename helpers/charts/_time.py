@@ -46,7 +46,9 @@ DEFAULT_AS_OF = dt.date(2026, 11, 26)
 #: How far a start or end that no source states is drawn beyond what is known.
 UNKNOWN_STUB = dt.timedelta(days=365)
 
-SegmentKind = Literal["certain", "fade_in", "fade_out", "unknown_start", "unknown_end", "undated"]
+SegmentKind = Literal[
+    "certain", "fade_in", "fade_out", "unknown_start", "unknown_end", "undated", "unconfirmed"
+]
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,7 @@ def bar_segments(
     ceiling: dt.date | None = None,
     evidence: Sequence[tuple[dt.date, dt.date]] = (),
     stub: dt.timedelta = UNKNOWN_STUB,
+    confirmed_to: dt.date | None = None,
 ) -> BarGeometry:
     """Split a period with partial or missing dates into drawable pieces.
 
@@ -225,11 +228,17 @@ def bar_segments(
     intervals are narrowed to them, since nothing can start before its parent.
     ``evidence`` lists ``(first, last)`` days on which the activity is known to
     have been running (its events); it anchors a bar whose start or end is
-    missing.
+    missing. ``confirmed_to``, for an ongoing activity, is the last day a
+    source shows it running: the bar is certain up to it and drawn as
+    unconfirmed from there to ``as_of``.
     """
     ceiling = min(ceiling or as_of + ONE_DAY, as_of + ONE_DAY)
     fade_from, certain_from = _start_side(start, evidence)
-    certain_to, fade_to = (as_of + ONE_DAY, None) if ongoing else _end_side(end, evidence)
+    if ongoing:
+        certain_to = (confirmed_to + ONE_DAY) if confirmed_to else as_of + ONE_DAY
+        fade_to = None
+    else:
+        certain_to, fade_to = _end_side(end, evidence)
 
     if certain_from is None and certain_to is None:
         # Nothing dated at all: the whole possible range is drawn as undated.
@@ -250,6 +259,8 @@ def bar_segments(
         pieces.append(Segment("fade_out", certain_to, _clip(fade_to, certain_to, ceiling)))
     elif end is None and not ongoing:
         pieces.append(Segment("unknown_end", certain_to, min(ceiling, certain_to + stub)))
+    elif ongoing and certain_to < ceiling:
+        pieces.append(Segment("unconfirmed", certain_to, ceiling))
     # Zero-length fades draw nothing and go. The certain piece stays, so even a
     # single known day is shown, and so do unstated ends squeezed to nothing by
     # a ceiling: their "?" still says the source gives no date.
@@ -261,6 +272,8 @@ def bar_segments(
 
 #: Hatch of an uncertain edge, so it reads without colour.
 FADE_HATCH = "////"
+#: Opacity of the stretch after the latest source that shows an activity running.
+UNCONFIRMED_ALPHA = 0.22
 #: Dotted outline of a start or end no source states.
 UNKNOWN_STYLE = (0, (1.2, 1.6))
 _FADE_STEPS = 24
@@ -367,6 +380,20 @@ def draw_bar(
             _fade(ax, piece, y, height, colour, rising=piece.kind == "fade_in")
         elif piece.kind in ("unknown_start", "unknown_end"):
             _unknown(ax, piece, y, height, colour, fontsize + 1)
+        elif piece.kind == "unconfirmed":
+            # Still described as running, but no source since: pale, dotted edge.
+            ax.add_patch(
+                Rectangle(
+                    (x0, y - height / 2),
+                    x1 - x0,
+                    height,
+                    facecolor=(*_rgb(colour), UNCONFIRMED_ALPHA),
+                    edgecolor=colour,
+                    linestyle=UNKNOWN_STYLE,
+                    linewidth=0.9,
+                    zorder=2,
+                )
+            )
         else:  # undated: the whole possible range, labelled in words
             ax.add_patch(
                 Rectangle(
@@ -462,7 +489,16 @@ def encoding_key(
                 Line2D([], [], marker=ONGOING_MARKER, color=colour, markersize=12, linestyle=""),
             )
         )
-        labels.append(f"Described as ongoing: drawn to {day_label(as_of)}")
+        handles.append(
+            Patch(
+                facecolor=(*_rgb(colour), UNCONFIRMED_ALPHA),
+                edgecolor=colour,
+                linestyle=UNKNOWN_STYLE,
+                linewidth=0.9,
+            )
+        )
+        labels.append(f"Ongoing in the latest source: drawn to {day_label(as_of)}")
+        labels.append("Not confirmed by any source since")
     return handles, labels
 
 

@@ -74,19 +74,13 @@ ROW_LABELS: dict[str, str] = {
 #: they say nothing about when it was running.
 PRECURSOR_TYPES = frozenset({"request", "decision", "summit"})
 
-_ONGOING = re.compile(r"\bongoing\b", re.IGNORECASE)
 _ROW_IN = 0.34  # height of one row, inches
 _PARENT_HEIGHT, _CHILD_HEIGHT = 0.62, 0.42
 
 
 def is_ongoing(mission: pd.Series) -> bool:
-    """True when no end is given and the end note calls the activity ongoing.
-
-    The table leaves ``end_date`` empty both for "still running" and for "not
-    stated"; only the note tells them apart.
-    """
-    note = mission["end_note"]
-    return pd.isna(mission["end_date"]) and isinstance(note, str) and bool(_ONGOING.search(note))
+    """True when the latest source on the activity describes it as running."""
+    return mission["end_status"] == "ongoing"
 
 
 def row_label(mission: pd.Series) -> str:
@@ -160,6 +154,12 @@ def mission_bar(ds: Dataset, mission: pd.Series, as_of: dt.date) -> BarGeometry:
         mission["start_date"] if isinstance(mission["start_date"], str) else None,
         mission["end_date"] if isinstance(mission["end_date"], str) else None,
         ongoing=is_ongoing(mission),
+        # Confirmed running up to the first day the latest source's date can mean.
+        confirmed_to=(
+            covered_days(mission["last_reported"])[0]
+            if isinstance(mission["last_reported"], str)
+            else None
+        ),
         as_of=as_of,
         floor=floor,
         ceiling=ceiling,
