@@ -208,3 +208,18 @@ def sources_list(ds: Dataset, source_ids: Iterable[str] | None = None) -> Render
         )
         items_text.append(f"- {s['short_name']}: {s['title']}. {publisher}, {date}.")
     return Rendered("<ul>" + "".join(items_html) + "</ul>", "\n".join(items_text))
+
+
+def discrepancy_facts(ds: Dataset, discrepancy_id: str) -> Rendered:
+    """Every version of a disputed fact, each with its sources and quotes.
+
+    The caption is the discrepancy's topic; the dataset's note on it (our
+    words) follows the table in the HTML and the text.
+    """
+    row = ds.discrepancies.set_index("discrepancy_id").loc[discrepancy_id]
+    claims = ds.discrepancy_claims.loc[
+        ds.discrepancy_claims["discrepancy_id"] == discrepancy_id, "record_id"
+    ]
+    table = facts(ds, list(claims), caption=f"{row['topic']} ({row['kind']})")
+    note = f"Note: {row['note']}"
+    return Rendered(f"{table.html}<p><em>{html.escape(note)}</em></p>", f"{table.text}\n{note}")

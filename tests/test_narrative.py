@@ -1,0 +1,49 @@
+"""Facts with their sources at hand: wording of bounds and record descriptions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.data import load
+from helpers.narrative import describe_record, discrepancy_facts, facts, figure_wording
+
+DS = load()
+
+
+def figure(**values) -> pd.Series:
+    base = {"unit": "personnel", "qualifier": pd.NA, "value_low": pd.NA, "value_high": pd.NA}
+    return pd.Series({**base, **values})
+
+
+def test_bounds_keep_their_wording() -> None:
+    assert figure_wording(figure(bound="at_least", value_low=5000, qualifier="over")) == (
+        "over 5,000 personnel"
+    )
+    assert figure_wording(figure(bound="at_most", value_high=2000, unit="courses")) == (
+        "at most 2,000 courses"
+    )
+    assert figure_wording(
+        figure(bound="range", value_low=200, value_high=999, qualifier="several hundred")
+    ) == ("several hundred (200 to 999) personnel")
+    assert figure_wording(figure(bound="exact", value_low=1, value_high=1, unit="years")) == (
+        "1 year"
+    )
+
+
+def test_link_records_are_described_in_words() -> None:
+    when, what = describe_record(DS, "mi-nmi-onsa")
+    assert "NMI advised" in what and "mi-" not in what
+    assert when
+
+
+def test_facts_show_every_source_with_its_quote() -> None:
+    rendered = facts(DS, ["evt-istanbul-summit-2004"])
+    quotes = DS.citations.loc[DS.citations["record_id"] == "evt-istanbul-summit-2004", "quote"]
+    assert all(q in rendered.html or q.replace("'", "&#x27;") in rendered.html for q in quotes)
+    assert "NATO NTM-I page (2022)" in repr(rendered)
+
+
+def test_discrepancy_facts_list_every_claim_and_the_note() -> None:
+    rendered = discrepancy_facts(DS, "dis-ntm-i-end-wording")
+    assert repr(rendered).count("\n") >= 2
+    assert "Note:" in repr(rendered)
