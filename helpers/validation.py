@@ -24,7 +24,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -434,30 +434,34 @@ def _number(value) -> float | None:
         return None
 
 
-def _figure_bound_problems(raw: dict[str, RawTable]) -> list[Problem]:
-    figures = raw.get("figures")
-    if figures is None:
+def _row_problems(
+    rt: RawTable | None, column: str, check: Callable[[dict], tuple[str, str] | None]
+) -> list[Problem]:
+    """A problem at ``column`` for each row where ``check`` returns (value, message)."""
+    if rt is None:
         return []
     problems = []
-    frame = figures.frame
-    for position in range(len(frame)):
-        bound = frame["bound"].iat[position]
-        low, high = (
-            _number(frame["value_low"].iat[position]),
-            _number(frame["value_high"].iat[position]),
-        )
-        if pd.isna(bound) or _bound_ok(bound, low, high):
-            continue
-        problems.append(
-            Problem(
-                figures.table.path,
-                figures.line_of(position),
-                "value_low|value_high",
-                f"{frame['value_low'].iat[position]}|{frame['value_high'].iat[position]}",
-                f"bound {bound!r} needs {BOUND_RULES[bound]}",
-            )
-        )
+    for position, row in enumerate(rt.frame.to_dict("records")):
+        found = check(row)
+        if found is not None:
+            value, message = found
+            problems.append(Problem(rt.table.path, rt.line_of(position), column, value, message))
     return problems
+
+
+def _figure_bound_problems(raw: dict[str, RawTable]) -> list[Problem]:
+    def check(row: dict) -> tuple[str, str] | None:
+        bound = row["bound"]
+        if pd.isna(bound) or _bound_ok(
+            bound, _number(row["value_low"]), _number(row["value_high"])
+        ):
+            return None
+        return (
+            f"{row['value_low']}|{row['value_high']}",
+            f"bound {bound!r} needs {BOUND_RULES[bound]}",
+        )
+
+    return _row_problems(raw.get("figures"), "value_low|value_high", check)
 
 
 #: What each end status requires of end_date and last_reported.
@@ -470,29 +474,18 @@ END_RULES = {
 
 def _mission_end_problems(raw: dict[str, RawTable]) -> list[Problem]:
     """An end status agrees with the end date and the last-reported date."""
-    missions = raw.get("missions")
-    if missions is None:
-        return []
-    problems = []
-    frame = missions.frame
-    for position in range(len(frame)):
-        status = frame["end_status"].iat[position]
+
+    def check(row: dict) -> tuple[str, str] | None:
+        status = row["end_status"]
         if pd.isna(status) or status not in END_RULES:
-            continue  # a missing or unknown status is Frictionless's to report
+            return None  # a missing or unknown status is Frictionless's to report
         wants_end, wants_reported, words = END_RULES[status]
-        has_end = not pd.isna(frame["end_date"].iat[position])
-        has_reported = not pd.isna(frame["last_reported"].iat[position])
-        if (has_end, has_reported) != (wants_end, wants_reported):
-            problems.append(
-                Problem(
-                    missions.table.path,
-                    missions.line_of(position),
-                    "end_status",
-                    status,
-                    f"end status {status!r} needs {words}",
-                )
-            )
-    return problems
+        has = (not pd.isna(row["end_date"]), not pd.isna(row["last_reported"]))
+        if has == (wants_end, wants_reported):
+            return None
+        return status, f"end status {status!r} needs {words}"
+
+    return _row_problems(raw.get("missions"), "end_status", check)
 
 
 def _discrepancy_problems(
