@@ -9,13 +9,15 @@ rerun leaves the file byte-identical.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import sys
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -130,16 +132,69 @@ def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
         raise
 
 
+#: Everything besides the notebook itself that its outputs depend on.
+SHARED_INPUTS = ("data/*.csv", "data/datapackage.json", "helpers/**/*", "uv.lock")
+#: Where a notebook records the fingerprint of the inputs it was executed with.
+METADATA_KEY = "nato_iraq"
+
+
+def shared_inputs_digest(root: Path | None = None) -> str:
+    """A hash of the data, the helpers and the lockfile (contents, not times)."""
+    from helpers.paths import PROJECT_ROOT
+
+    root = root or PROJECT_ROOT
+    digest = hashlib.sha256()
+    files = sorted(
+        {p for pattern in SHARED_INPUTS for p in root.glob(pattern) if p.is_file()}
+        - set(root.glob("helpers/**/__pycache__/*"))
+    )
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_fingerprint(nb: nbformat.NotebookNode, shared: str) -> str:
+    """What a notebook's outputs depend on: its code and text, and the shared inputs.
+
+    Navigation cells and outputs are left out: they do not change what the
+    notebook computes.
+    """
+    from helpers.chapters import NAV_TAG
+
+    cells = [
+        [cell.cell_type, cell.source, cell.metadata.get("tags", [])]
+        for cell in nb.cells
+        if NAV_TAG not in cell.metadata.get("tags", [])
+    ]
+    payload = json.dumps([cells, shared], sort_keys=True).encode()
+    return hashlib.sha256(payload).hexdigest()
+
+
 @dataclass(frozen=True)
 class BuildReport:
-    """What one build did: notebooks refreshed and failures met."""
+    """What one build did: notebooks executed, skipped as current, and failures met."""
 
     executed: list[tuple[Path, float]]
     failures: list[CellFailure]
+    skipped: list[Path] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+def _refresh_navigation(path: Path, source: str | None) -> None:
+    """Rewrite only the navigation cells of an up-to-date notebook, if they changed."""
+    if source is None:
+        return
+    from helpers.chapters import apply_navigation
+
+    nb = nbformat.read(path, as_version=4)
+    before = nbformat.writes(nb)
+    apply_navigation(nb, source)
+    if nbformat.writes(nb) != before:
+        write_atomically(nb, path)
 
 
 def build_notebooks(
@@ -147,32 +202,45 @@ def build_notebooks(
     timeout: int = DEFAULT_TIMEOUT,
     progress: bool = True,
     navigation: dict[Path, str] | None = None,
+    force: bool = False,
 ) -> BuildReport:
-    """Execute and store each notebook in order.
+    """Execute and store each notebook in order, skipping those already current.
 
-    A failing notebook is reported and left exactly as it was (its navigation
-    cells included); the others still run, so one broken chapter does not
-    throw away the rest of the build. ``navigation`` maps notebooks to their
-    previous/next line (see :mod:`helpers.chapters`).
+    A notebook is current when the fingerprint stored in its metadata matches
+    its code and the shared inputs (data, helpers, lockfile); ``force``
+    executes it anyway. A failing notebook is reported and left exactly as it
+    was (its navigation cells included); the others still run, so one broken
+    chapter does not throw away the rest of the build. ``navigation`` maps
+    notebooks to their previous/next line (see :mod:`helpers.chapters`).
     """
     navigation = navigation or {}
     from tqdm import tqdm
 
     paths = list(paths)
+    shared = shared_inputs_digest()
     executed: list[tuple[Path, float]] = []
     failures: list[CellFailure] = []
+    skipped: list[Path] = []
     bar = tqdm(paths, unit="notebook", disable=not progress, file=sys.stderr, leave=True)
     for path in bar:
         bar.set_description(path.name)
         start = time.perf_counter()
+        fingerprint = input_fingerprint(nbformat.read(path, as_version=4), shared)
+        stored = nbformat.read(path, as_version=4).metadata.get(METADATA_KEY, {})
+        if not force and stored.get("inputs") == fingerprint:
+            _refresh_navigation(path, navigation.get(path))
+            skipped.append(path)
+            bar.write(f"current {path.name}  (inputs unchanged; --force runs it)", file=sys.stderr)
+            continue
         try:
             nb = execute_notebook(path, timeout=timeout, navigation=navigation.get(path))
         except CellFailure as failure:
             failures.append(failure)
-            bar.write(f"FAILED {failure}", file=sys.stderr)
+            bar.write(f"FAILED  {failure}", file=sys.stderr)
             continue
+        nb.metadata[METADATA_KEY] = {"inputs": fingerprint}
         write_atomically(nb, path)
         seconds = time.perf_counter() - start
         executed.append((path, seconds))
-        bar.write(f"ok     {path.name}  {seconds:5.1f} s", file=sys.stderr)
-    return BuildReport(executed, failures)
+        bar.write(f"ok      {path.name}  {seconds:5.1f} s", file=sys.stderr)
+    return BuildReport(executed, failures, skipped)

@@ -49,6 +49,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         # Previous/next cells are refreshed as each notebook is stored.
         navigation=navigation(args.notebooks),
+        force=args.force,
     )
     if not report.ok:
         names = ", ".join(f.notebook.name for f in report.failures)
@@ -59,7 +60,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
         )
         return 1
     total = sum(seconds for _, seconds in report.executed)
-    print(f"nato-iraq build: {len(report.executed)} notebook(s) executed in {total:.1f} s")
+    print(
+        f"nato-iraq build: {len(report.executed)} notebook(s) executed in {total:.1f} s,"
+        f" {len(report.skipped)} already current"
+    )
     return 0
 
 
@@ -99,6 +103,8 @@ def make_parser() -> argparse.ArgumentParser:
         description=(
             "Execute every notebook in notebooks/ top to bottom, in file-name order, "
             "against data/, and store the refreshed outputs in the notebook files. "
+            "A notebook whose code, data/, helpers/ and uv.lock are unchanged since it "
+            "was last stored is skipped (--force runs it). "
             "A notebook whose cell fails is named with the cell, left unchanged on "
             "disk, and makes the command exit with status 1."
         ),
@@ -125,6 +131,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="longest a single cell may run (default: %(default)s)",
     )
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_build.add_argument(
+        "--force",
+        action="store_true",
+        help="execute every notebook, even those whose inputs have not changed",
+    )
     p_build.set_defaults(func=_cmd_build)
 
     p_validate = sub.add_parser(

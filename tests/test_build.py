@@ -36,9 +36,40 @@ def test_build_stores_outputs_and_rerun_is_byte_identical(tmp_path: Path) -> Non
     assert "image/png" in nb.cells[2].outputs[0]["data"]
     assert all("execution" not in cell.metadata for cell in nb.cells)
 
-    second = build.build_notebooks([nb_path], progress=False)
-    assert second.ok, second.failures
+    # A forced rerun executes again and stores the very same bytes.
+    second = build.build_notebooks([nb_path], progress=False, force=True)
+    assert second.ok and second.executed, second.failures
     assert nb_path.read_bytes() == stored
+
+
+def test_unchanged_notebooks_are_skipped_and_changed_ones_run(tmp_path: Path) -> None:
+    nb_path = write_notebook(tmp_path / "01_demo.ipynb", "print(6 * 7)")
+    assert build.build_notebooks([nb_path], progress=False).executed
+    stored = nb_path.read_bytes()
+
+    again = build.build_notebooks([nb_path], progress=False)
+    assert again.skipped == [nb_path] and not again.executed
+    assert nb_path.read_bytes() == stored
+
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells[1].source = "print(6 * 9)"
+    nbformat.write(nb, nb_path)
+    changed = build.build_notebooks([nb_path], progress=False)
+    assert [p for p, _ in changed.executed] == [nb_path]
+    assert nbformat.read(nb_path, as_version=4).cells[1].outputs[0]["text"] == "54\n"
+
+
+def test_the_fingerprint_covers_data_and_helpers(tmp_path: Path) -> None:
+    nb = nbformat.read(write_notebook(tmp_path / "01_demo.ipynb", "1 + 1"), as_version=4)
+    base = build.input_fingerprint(nb, "shared-a")
+    assert build.input_fingerprint(nb, "shared-b") != base  # data or helpers changed
+    nb.cells[1].source = "1 + 2"
+    assert build.input_fingerprint(nb, "shared-a") != base  # the notebook's code changed
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "events.csv").write_text("event_id\n")
+    first = build.shared_inputs_digest(tmp_path)
+    (tmp_path / "data" / "events.csv").write_text("event_id\nevt-x\n")
+    assert build.shared_inputs_digest(tmp_path) != first
 
 
 def test_failing_cell_is_named_and_notebook_left_untouched(tmp_path: Path) -> None:
