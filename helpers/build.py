@@ -225,9 +225,9 @@ def build_notebooks(
     for path in bar:
         bar.set_description(path.name)
         start = time.perf_counter()
-        fingerprint = input_fingerprint(nbformat.read(path, as_version=4), shared)
-        stored = nbformat.read(path, as_version=4).metadata.get(METADATA_KEY, {})
-        if not force and stored.get("inputs") == fingerprint:
+        on_disk = nbformat.read(path, as_version=4)
+        fingerprint = input_fingerprint(on_disk, shared)
+        if not force and on_disk.metadata.get(METADATA_KEY, {}).get("inputs") == fingerprint:
             _refresh_navigation(path, navigation.get(path))
             skipped.append(path)
             bar.write(f"current {path.name}  (inputs unchanged; --force runs it)", file=sys.stderr)
