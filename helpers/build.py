@@ -134,6 +134,9 @@ def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
 
 #: Everything besides the notebook itself that its outputs depend on.
 SHARED_INPUTS = ("data/*.csv", "data/datapackage.json", "helpers/**/*", "uv.lock")
+#: Helper modules that run the build and never run inside a notebook: editing
+#: them does not make stored outputs stale.
+BUILD_ONLY = ("helpers/build.py", "helpers/cli.py", "helpers/chapters.py", "helpers/topojson.py")
 #: Where a notebook records the fingerprint of the inputs it was executed with.
 METADATA_KEY = "nato_iraq"
 
@@ -147,6 +150,7 @@ def shared_inputs_digest(root: Path | None = None) -> str:
     files = sorted(
         {p for pattern in SHARED_INPUTS for p in root.glob(pattern) if p.is_file()}
         - set(root.glob("helpers/**/__pycache__/*"))
+        - {root / name for name in BUILD_ONLY}
     )
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())

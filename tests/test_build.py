@@ -111,3 +111,15 @@ def test_write_is_atomic_when_serialisation_fails(tmp_path: Path, monkeypatch) -
 def test_build_reports_an_empty_folder(tmp_path: Path, capsys) -> None:
     assert main(["build", "--notebooks", str(tmp_path), "--quiet"]) == 1
     assert "no notebooks" in capsys.readouterr().err
+
+
+def test_build_machinery_is_not_an_input_of_the_notebooks(tmp_path: Path) -> None:
+    helpers_dir = tmp_path / "helpers"
+    helpers_dir.mkdir()
+    (helpers_dir / "build.py").write_text("# version 1\n")
+    (helpers_dir / "style.py").write_text("# version 1\n")
+    before = build.shared_inputs_digest(tmp_path)
+    (helpers_dir / "build.py").write_text("# version 2\n")
+    assert build.shared_inputs_digest(tmp_path) == before
+    (helpers_dir / "style.py").write_text("# version 2\n")
+    assert build.shared_inputs_digest(tmp_path) != before
