@@ -317,23 +317,31 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     return to_rgb(colour)
 
 
-def _unknown(
-    ax: Axes, piece: Segment, y: float, height: float, colour: str, fontsize: float
+def _dotted_box(
+    ax: Axes, piece: Segment, y: float, height: float, colour: str, facecolor, linewidth: float
 ) -> None:
-    """A start or end no source states: dotted outline, '?' at the open tip."""
+    """A piece of bar with a dotted outline: what the sources leave open."""
     x0, x1 = x_of(piece.start), x_of(piece.stop)
     ax.add_patch(
         Rectangle(
             (x0, y - height / 2),
             x1 - x0,
             height,
-            facecolor="white",
+            facecolor=facecolor,
             edgecolor=colour,
             linestyle=UNKNOWN_STYLE,
-            linewidth=1.1,
+            linewidth=linewidth,
             zorder=2,
         )
     )
+
+
+def _unknown(
+    ax: Axes, piece: Segment, y: float, height: float, colour: str, fontsize: float
+) -> None:
+    """A start or end no source states: dotted outline, '?' at the open tip."""
+    x0, x1 = x_of(piece.start), x_of(piece.stop)
+    _dotted_box(ax, piece, y, height, colour, "white", 1.1)
     at_end = piece.kind != "unknown_start"
     ax.annotate(
         "?",
@@ -382,31 +390,9 @@ def draw_bar(
             _unknown(ax, piece, y, height, colour, fontsize + 1)
         elif piece.kind == "unconfirmed":
             # Still described as running, but no source since: pale, dotted edge.
-            ax.add_patch(
-                Rectangle(
-                    (x0, y - height / 2),
-                    x1 - x0,
-                    height,
-                    facecolor=(*_rgb(colour), UNCONFIRMED_ALPHA),
-                    edgecolor=colour,
-                    linestyle=UNKNOWN_STYLE,
-                    linewidth=0.9,
-                    zorder=2,
-                )
-            )
+            _dotted_box(ax, piece, y, height, colour, (*_rgb(colour), UNCONFIRMED_ALPHA), 0.9)
         else:  # undated: the whole possible range, labelled in words
-            ax.add_patch(
-                Rectangle(
-                    (x0, y - height / 2),
-                    x1 - x0,
-                    height,
-                    facecolor="none",
-                    edgecolor=colour,
-                    linestyle=UNKNOWN_STYLE,
-                    linewidth=1.1,
-                    zorder=2,
-                )
-            )
+            _dotted_box(ax, piece, y, height, colour, "none", 1.1)
             ax.text(
                 (x0 + x1) / 2,
                 y,
