@@ -136,7 +136,14 @@ def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
 SHARED_INPUTS = ("data/*.csv", "data/datapackage.json", "helpers/**/*", "uv.lock")
 #: Helper modules that run the build and never run inside a notebook: editing
 #: them does not make stored outputs stale.
-BUILD_ONLY = ("helpers/build.py", "helpers/cli.py", "helpers/chapters.py", "helpers/topojson.py")
+BUILD_ONLY = (
+    "helpers/build.py",
+    "helpers/cli.py",
+    "helpers/chapters.py",
+    "helpers/topojson.py",
+    "helpers/site.py",
+    "helpers/site_assets/*",
+)
 #: Where a notebook records the fingerprint of the inputs it was executed with.
 METADATA_KEY = "nato_iraq"
 
@@ -150,7 +157,7 @@ def shared_inputs_digest(root: Path | None = None) -> str:
     files = sorted(
         {p for pattern in SHARED_INPUTS for p in root.glob(pattern) if p.is_file()}
         - set(root.glob("helpers/**/__pycache__/*"))
-        - {root / name for name in BUILD_ONLY}
+        - {p for pattern in BUILD_ONLY for p in root.glob(pattern)}
     )
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
@@ -242,7 +249,8 @@ def build_notebooks(
             failures.append(failure)
             bar.write(f"FAILED  {failure}", file=sys.stderr)
             continue
-        nb.metadata[METADATA_KEY] = {"inputs": fingerprint}
+        # Other keys under nato_iraq (such as the chapter's question) are kept.
+        nb.metadata.setdefault(METADATA_KEY, {})["inputs"] = fingerprint
         write_atomically(nb, path)
         seconds = time.perf_counter() - start
         executed.append((path, seconds))

@@ -55,7 +55,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         names = ", ".join(f.notebook.name for f in report.failures)
         print(
             f"nato-iraq build: {len(report.failures)} notebook(s) failed and were left"
-            f" unchanged: {names}",
+            f" unchanged: {names}. The site was not rebuilt.",
             file=sys.stderr,
         )
         return 1
@@ -64,6 +64,35 @@ def _cmd_build(args: argparse.Namespace) -> int:
         f"nato-iraq build: {len(report.executed)} notebook(s) executed in {total:.1f} s,"
         f" {len(report.skipped)} already current"
     )
+    if args.no_site:
+        return 0
+    # The site always shows the whole series, even when only some notebooks ran.
+    chapters = sorted(args.notebooks.glob("[0-9][0-9]_*.ipynb"))
+    return _build_site(args.site, chapters, args.force)
+
+
+def _build_site(out: Path, notebooks: list[Path], force: bool) -> int:
+    """Render the reader site; report where it is or why it failed."""
+    import time
+
+    from helpers.site import SiteBuildError, build_site
+
+    start = time.perf_counter()
+    try:
+        site = build_site(notebooks, out=out, force=force)
+    except SiteBuildError as exc:
+        print(
+            f"nato-iraq build: the site failed; {out} was left as it was.\n{exc}", file=sys.stderr
+        )
+        return 1
+    index = (site.out / "index.html").resolve()
+    if site.built:
+        print(
+            f"nato-iraq build: site of {site.pages} pages written in"
+            f" {time.perf_counter() - start:.1f} s; open {index.as_uri()}"
+        )
+    else:
+        print(f"nato-iraq build: site already current; open {index.as_uri()}")
     return 0
 
 
@@ -102,11 +131,13 @@ def make_parser() -> argparse.ArgumentParser:
         help="execute every notebook in order and store its refreshed outputs",
         description=(
             "Execute every notebook in notebooks/ top to bottom, in file-name order, "
-            "against data/, and store the refreshed outputs in the notebook files. "
+            "against data/, store the refreshed outputs in the notebook files, then "
+            "render the reader site (site/index.html) from them. "
             "A notebook whose code, data/, helpers/ and uv.lock are unchanged since it "
             "was last stored is skipped (--force runs it). "
             "A notebook whose cell fails is named with the cell, left unchanged on "
-            "disk, and makes the command exit with status 1."
+            "disk, and makes the command exit with status 1; the site is then not "
+            "rebuilt. A site whose inputs are unchanged is kept as it is."
         ),
     )
     p_build.add_argument(
@@ -135,6 +166,16 @@ def make_parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="execute every notebook, even those whose inputs have not changed",
+    )
+    p_build.add_argument(
+        "--site",
+        default=paths.PROJECT_ROOT / "site",
+        type=Path,
+        metavar="DIR",
+        help="where to write the reader site (default: the project's site/)",
+    )
+    p_build.add_argument(
+        "--no-site", action="store_true", help="store the notebooks only; do not render the site"
     )
     p_build.set_defaults(func=_cmd_build)
 

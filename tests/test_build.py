@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -16,42 +14,30 @@ from tests.notebook_factory import PLOT_CELL, write_notebook
 pytestmark = pytest.mark.slow
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "helpers.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def test_build_stores_outputs_and_rerun_is_byte_identical(tmp_path: Path) -> None:
+def test_build_stores_outputs_skips_current_notebooks_and_reruns_identically(
+    tmp_path: Path,
+) -> None:
     nb_path = write_notebook(tmp_path / "01_demo.ipynb", "print(sum(range(10)))", PLOT_CELL)
 
     first = build.build_notebooks([nb_path], progress=False)
-    assert first.ok, first.failures
+    assert [p for p, _ in first.executed] == [nb_path], first.failures
     stored = nb_path.read_bytes()
     nb = nbformat.reads(stored.decode(), as_version=4)
     assert nb.cells[1].outputs[0]["text"] == "45\n"
     assert "image/png" in nb.cells[2].outputs[0]["data"]
     assert all("execution" not in cell.metadata for cell in nb.cells)
 
-    # A forced rerun executes again and stores the very same bytes.
-    second = build.build_notebooks([nb_path], progress=False, force=True)
-    assert second.ok and second.executed, second.failures
-    assert nb_path.read_bytes() == stored
-
-
-def test_unchanged_notebooks_are_skipped_and_changed_ones_run(tmp_path: Path) -> None:
-    nb_path = write_notebook(tmp_path / "01_demo.ipynb", "print(6 * 7)")
-    assert build.build_notebooks([nb_path], progress=False).executed
-    stored = nb_path.read_bytes()
-
+    # Unchanged inputs: skipped, file untouched.
     again = build.build_notebooks([nb_path], progress=False)
     assert again.skipped == [nb_path] and not again.executed
     assert nb_path.read_bytes() == stored
 
-    nb = nbformat.read(nb_path, as_version=4)
+    # A forced rerun executes again and stores the very same bytes.
+    forced = build.build_notebooks([nb_path], progress=False, force=True)
+    assert forced.executed and forced.ok, forced.failures
+    assert nb_path.read_bytes() == stored
+
+    # A changed cell makes the notebook stale: it runs and stores the new output.
     nb.cells[1].source = "print(6 * 9)"
     nbformat.write(nb, nb_path)
     changed = build.build_notebooks([nb_path], progress=False)
@@ -72,17 +58,20 @@ def test_the_fingerprint_covers_data_and_helpers(tmp_path: Path) -> None:
     assert build.shared_inputs_digest(tmp_path) != first
 
 
-def test_failing_cell_is_named_and_notebook_left_untouched(tmp_path: Path) -> None:
+def test_failing_cell_is_named_and_notebook_left_untouched(tmp_path: Path, capsys) -> None:
     good = write_notebook(tmp_path / "01_good.ipynb", "x = 1", "print(x + 1)")
     bad = write_notebook(tmp_path / "02_bad.ipynb", "y = 2", "raise ValueError('boom in cell')")
     before = bad.read_bytes()
 
-    result = run_cli("build", "--notebooks", str(tmp_path), "--quiet")
+    site = tmp_path.parent / f"{tmp_path.name}-site"
+    status = main(["build", "--notebooks", str(tmp_path), "--quiet", "--site", str(site)])
+    stderr = capsys.readouterr().err
 
-    assert result.returncode == 1
+    assert status == 1
     # The notebook and its failing cell are named (third: title, a passing cell, then it).
-    assert "02_bad.ipynb: cell 3 failed" in result.stderr
-    assert "boom in cell" in result.stderr
+    assert "02_bad.ipynb: cell 3 failed" in stderr
+    assert "boom in cell" in stderr
+    assert "The site was not rebuilt" in stderr and not site.exists()
     assert bad.read_bytes() == before
     # The other notebook was still built, and no temporary file is left behind.
     built = nbformat.read(good, as_version=4)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.paths import PROJECT_ROOT
+from tests.notebook_factory import write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -30,36 +31,34 @@ def run_nbval(notebook: Path) -> subprocess.CompletedProcess[str]:
             "--nbval",
             "--nbval-current-env",
             f"--nbval-sanitize-with={SANITIZE}",
+            "-v",
             str(notebook),
         ],
         capture_output=True,
         text=True,
         timeout=300,
-        cwd=notebook.parent,
+        cwd=notebook if notebook.is_dir() else notebook.parent,
     )
 
 
-def first_text_output(nb: nbformat.NotebookNode) -> dict:
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.output_type == "stream" or "text/plain" in output.get("data", {}):
-                return output
-    raise AssertionError("the notebook has no text output to edit")
+def stored_print_notebook(path: Path, stored: str) -> Path:
+    """A notebook that prints "a stored value", with ``stored`` as its stored output."""
+    write_notebook(path, 'print("a stored value")')
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[1].execution_count = 1
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored)]
+    nbformat.write(nb, path)
+    return path
 
 
-def test_nbval_fails_on_an_edited_output(tmp_path: Path) -> None:
-    source = NOTEBOOKS_DIR / "00_dataset_tour.ipynb"
-    copy = tmp_path / source.name
-    shutil.copy(source, copy)
-    nb = nbformat.read(copy, as_version=4)
-    output = first_text_output(nb)
-    if output.output_type == "stream":
-        output["text"] = "an edited value\n"
-    else:
-        output["data"]["text/plain"] = "'an edited value'"
-    nbformat.write(nb, copy)
+def test_nbval_fails_on_an_edited_output_and_passes_a_true_one(tmp_path: Path) -> None:
+    stored_print_notebook(tmp_path / "true_output.ipynb", "a stored value\n")
+    stored_print_notebook(tmp_path / "edited_output.ipynb", "an edited value\n")
 
-    result = run_nbval(copy)
+    result = run_nbval(tmp_path)
 
     assert result.returncode == 1, result.stdout[-2000:]
     assert "an edited value" in result.stdout
+    # nbval names cells "<notebook>::ipynb::Cell N" in verbose output.
+    assert re.search(r"edited_output\S*::Cell 0 FAILED", result.stdout), result.stdout
+    assert re.search(r"true_output\S*::Cell 0 PASSED", result.stdout), result.stdout

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.cli import main
 from helpers.data import load
 from helpers.paths import DATA_DIR
 from helpers.validation import DATE_EXPECTATION, DataValidationError, Problem, validate
@@ -229,21 +230,20 @@ def test_load_refuses_bad_data(data_copy: Path) -> None:
     assert "events.csv line 2 (row 1), column 'date'" in str(exc.value)
 
 
-def run_validate(data: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "helpers.cli", "validate", "--data", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_cli_validate_exit_status_and_messages(data_copy: Path) -> None:
+def test_cli_validate_exit_status_and_messages(data_copy: Path, capsys) -> None:
     edit_cell(data_copy, "events", 1, "date", "2004-7")
-    result = run_validate(data_copy)
-    assert result.returncode == 1
-    assert "events.csv line 2 (row 1), column 'date': value '2004-7'" in result.stderr
-    assert "1 problem(s)" in result.stderr
+    assert main(["validate", "--data", str(data_copy)]) == 1
+    stderr = capsys.readouterr().err
+    assert "events.csv line 2 (row 1), column 'date': value '2004-7'" in stderr
+    assert "1 problem(s)" in stderr
+
+
+def test_the_console_script_is_installed() -> None:
+    # The entry point users type; its imports are lazy, so --help is quick.
+    script = Path(sys.executable).with_name("nato-iraq")
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "validate" in result.stdout and "build" in result.stdout
 
 
 def test_a_broken_table_does_not_flood_the_report(data_copy: Path) -> None:

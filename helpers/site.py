@@ -1,0 +1,391 @@
+"""The reader site: the stored notebooks rendered as a static HTML book in ``site/``.
+
+The site is made from what is already stored (no notebook is executed here):
+a landing page with a card per chapter, one page per notebook with its
+outputs, a data page (codebook and downloads) and a sources page. Sphinx with
+myst-nb and sphinx-book-theme renders it without any network access.
+
+The build writes into a temporary folder beside ``site/`` and swaps it into
+place only when Sphinx has finished without a warning, so a failed build
+leaves the previous site whole. A build whose inputs have not changed since
+the last one is skipped (see :func:`site_inputs_digest`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import math
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from helpers.chapters import NAV_TAG, chapter_title
+from helpers.datapackage import read_datapackage
+from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
+
+SITE_DIR = PROJECT_ROOT / "site"
+#: Where the site records the digest of the inputs it was built from.
+STAMP_NAME = ".inputs-digest"
+#: Cell tag that picks a chapter's card thumbnail (default: its first chart).
+KEY_FIGURE_TAG = "key-figure"
+#: Words a reader gets through in a minute of prose; code is read at half that.
+WORDS_PER_MINUTE = 200
+#: Extra reading time for each chart, in minutes.
+MINUTES_PER_FIGURE = 0.5
+THUMBNAIL_WIDTH = 480
+SITE_TITLE = "NATO and Iraq, 2004 to today"
+_ASSETS = Path(__file__).with_name("site_assets")
+
+
+class SiteBuildError(Exception):
+    """Sphinx failed or warned; the message carries its output. ``site/`` is untouched."""
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the landing page shows of one chapter."""
+
+    page: str  # path of the chapter's page, relative to the site root, without suffix
+    number: str
+    title: str
+    question: str
+    minutes: int
+    thumbnail: bytes | None  # PNG of the chapter's key figure, scaled down
+
+
+def chapter_question(nb: nbformat.NotebookNode, path: Path) -> str:
+    """The question a chapter answers, stored in its metadata (``nato_iraq.question``)."""
+    question = nb.metadata.get("nato_iraq", {}).get("question", "").strip()
+    if not question:
+        raise ValueError(
+            f"{path}: notebook metadata has no 'nato_iraq.question'; add the question"
+            " the chapter answers (it is shown on the site's landing page)"
+        )
+    return question
+
+
+def reading_minutes(nb: nbformat.NotebookNode) -> int:
+    """Estimated reading time: prose and code at their own pace, plus each chart."""
+    prose = code = figures = 0
+    for cell in nb.cells:
+        words = len(cell.source.split())
+        if cell.cell_type == "markdown":
+            prose += words
+        elif cell.cell_type == "code":
+            code += words
+            figures += sum("image/png" in out.get("data", {}) for out in cell.outputs)
+    minutes = (prose + 2 * code) / WORDS_PER_MINUTE + MINUTES_PER_FIGURE * figures
+    return max(1, math.ceil(minutes))
+
+
+def key_figure_png(nb: nbformat.NotebookNode) -> bytes | None:
+    """The PNG of the cell tagged ``key-figure``, else of the first chart."""
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    tagged = [cell for cell in code_cells if KEY_FIGURE_TAG in cell.metadata.get("tags", [])]
+    for cell in tagged + code_cells:
+        for output in cell.outputs:
+            png = output.get("data", {}).get("image/png")
+            if png:
+                return base64.b64decode(png)
+    return None
+
+
+def thumbnail(png: bytes, width: int = THUMBNAIL_WIDTH) -> bytes:
+    """``png`` scaled down to ``width`` pixels, as PNG bytes (Pillow comes with matplotlib)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        if image.width > width:
+            height = round(image.height * width / image.width)
+            image = image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def chapter_card(path: Path) -> Card:
+    """The landing-page card of the notebook at ``path``."""
+    nb = nbformat.read(path, as_version=4)
+    png = key_figure_png(nb)
+    return Card(
+        page=f"chapters/{path.stem}",
+        number=path.name[:2],
+        title=chapter_title(nb),
+        question=chapter_question(nb, path),
+        minutes=reading_minutes(nb),
+        thumbnail=thumbnail(png) if png else None,
+    )
+
+
+def _card_html(card: Card) -> str:
+    title = html.escape(card.title)
+    image = (
+        f'<img src="_static/thumbs/{card.number}.png" alt="Key figure of chapter'
+        f' {card.number}: {title}" loading="lazy">'
+        if card.thumbnail
+        else '<div class="card-nofigure">No chart</div>'
+    )
+    return (
+        f'<a class="chapter-card" href="{card.page}.html">\n'
+        f"{image}\n"
+        f'<div class="card-body"><span class="card-number">Chapter {card.number}</span>\n'
+        f'<span class="card-title">{title}</span>\n'
+        f'<span class="card-question">{html.escape(card.question)}</span>\n'
+        f'<span class="card-time">{card.minutes} min read</span></div></a>'
+    )
+
+
+def landing_page(cards: list[Card]) -> str:
+    """MyST source of the landing page: introduction, chapter cards and the table of contents."""
+    grid = "\n".join(_card_html(card) for card in cards)
+    toctree = "\n".join(card.page for card in cards)
+    return f"""# {SITE_TITLE}
+
+A cited dataset and a series of narrative notebooks on NATO's engagement with
+Iraq: the training mission NTM-I (2004-2011), the partnership years that
+followed, and NATO Mission Iraq (NMI) from 2018. Every fact comes from a named
+source with a short verbatim quote; where the sources disagree, each version is
+kept and the disagreement is shown.
+
+Start with the dataset tour if you want to rerun or adapt the analyses; start
+with the overview if you want the story. The [data](data.md) page describes
+every table and links to the files; the [sources](sources.md) page lists the
+texts behind them.
+
+<div class="chapter-grid">
+{grid}
+</div>
+
+```{{toctree}}
+:hidden:
+:caption: Chapters
+
+{toctree}
+```
+
+```{{toctree}}
+:hidden:
+:caption: Reference
+
+data
+sources
+```
+"""
+
+
+def data_page(tables: list[tuple[str, str, str]]) -> str:
+    """MyST source of the data page: downloads, then the codebook.
+
+    ``tables`` holds (name, file path, what it holds) for each table in the package.
+    """
+    downloads = "\n".join(
+        f"| `{name}` | {holds} | {{download}}`{Path(path).name} <data/{path}>` |"
+        for name, path, holds in tables
+    )
+    package_row = (
+        "| | The data package: every table and column described, as JSON"
+        " | {download}`datapackage.json <data/datapackage.json>` |"
+    )
+    return f"""# The data
+
+The dataset is a set of tidy CSV tables described by a
+[Frictionless](https://specs.frictionlessdata.io/data-package/) data package.
+The codebook below is generated from that description: every column with its
+type, unit, allowed values and keys.
+
+## Download
+
+| Table | What it holds | File |
+| --- | --- | --- |
+{downloads}
+{package_row}
+
+```{{include}} data/CODEBOOK.md
+:heading-offset: 1
+```
+"""
+
+
+def sources_page(sources: list[dict[str, str]]) -> str:
+    """MyST source of the sources page: one entry per source, with its date and how it is known."""
+    entries = []
+    for source in sources:
+        publisher = source["publisher"] or "publisher not stated"
+        link = f"<{source['url']}>" if source["url"] else "no address given"
+        date = source["date"] or "undated"
+        entries.append(
+            f"## {source['title']}\n\n"
+            f"- **Short name:** {source['short_name']} (`{source['source_id']}`)\n"
+            f"- **Publisher:** {publisher}\n"
+            f"- **Date:** {date} ({source['date_basis']}). {source['date_note']}\n"
+            f"- **Address:** {link}\n"
+            f"- **Kind:** {source['source_type'].replace('_', ' ')}\n\n"
+            f"{source['notes']}\n"
+        )
+    return (
+        "# Sources\n\nEvery fact in the dataset cites one of these texts with a short"
+        " verbatim quote. The texts belong to their publishers; the dataset holds only"
+        " the quotes.\n\n" + "\n".join(entries)
+    )
+
+
+def _first_sentence(text: str) -> str:
+    head, _, _ = text.strip().partition(". ")
+    return head.rstrip(".") + "."
+
+
+def _sources_rows(data_dir: Path) -> list[dict[str, str]]:
+    import csv
+
+    with (data_dir / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def site_inputs_digest(notebooks: list[Path], data_dir: Path = DATA_DIR) -> str:
+    """A hash of everything the site is made from: notebooks, data, this module, its assets."""
+    files = [
+        *notebooks,
+        *sorted(data_dir.glob("*.csv")),
+        data_dir / "datapackage.json",
+        data_dir / "CODEBOOK.md",
+        Path(__file__),
+        *sorted(p for p in _ASSETS.rglob("*") if p.is_file()),
+        PROJECT_ROOT / "uv.lock",
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _chapter_copy(path: Path) -> nbformat.NotebookNode:
+    """The notebook as the site shows it: the theme's navigation replaces the nav cells."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [cell for cell in nb.cells if NAV_TAG not in cell.metadata.get("tags", [])]
+    return nb
+
+
+def write_sources(src: Path, notebooks: list[Path], data_dir: Path) -> list[Card]:
+    """Lay out the Sphinx source folder ``src``; return the landing-page cards."""
+    cards = [chapter_card(path) for path in notebooks]
+    (src / "chapters").mkdir(parents=True)
+    for path in notebooks:
+        nbformat.write(_chapter_copy(path), src / "chapters" / path.name)
+    shutil.copytree(data_dir, src / "data", ignore=shutil.ignore_patterns(".*"))
+    static = src / "_static"
+    (static / "thumbs").mkdir(parents=True)
+    shutil.copy(_ASSETS / "site.css", static / "site.css")
+    for card in cards:
+        if card.thumbnail:
+            (static / "thumbs" / f"{card.number}.png").write_bytes(card.thumbnail)
+    (src / "index.md").write_text(landing_page(cards), encoding="utf-8")
+    package = read_datapackage(data_dir / "datapackage.json")
+    tables = [(t.name, t.path, _first_sentence(t.description)) for t in package.tables.values()]
+    (src / "data.md").write_text(data_page(tables), encoding="utf-8")
+    (src / "sources.md").write_text(sources_page(_sources_rows(data_dir)), encoding="utf-8")
+    shutil.copy(_ASSETS / "conf.py", src / "conf.py")
+    return cards
+
+
+def run_sphinx(src: Path, out: Path, doctrees: Path) -> None:
+    """Render ``src`` into ``out`` as HTML; any warning is an error."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    log = io.StringIO()
+    try:
+        with patch_docutils(src), docutils_namespace():
+            app = Sphinx(
+                srcdir=src,
+                confdir=src,
+                outdir=out,
+                doctreedir=doctrees,
+                buildername="html",
+                status=log,
+                warning=log,
+                warningiserror=True,
+                freshenv=True,
+                verbosity=0,
+            )
+            app.build()
+    except Exception as exc:
+        raise SiteBuildError(f"Sphinx failed: {exc}\n{_tail(log.getvalue())}") from None
+    if app.statuscode:
+        raise SiteBuildError(f"Sphinx exited with status {app.statuscode}\n{_tail(log.getvalue())}")
+
+
+def _tail(text: str, lines: int = 40) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def _swap_into_place(new: Path, target: Path) -> None:
+    """Replace ``target`` with ``new``; never leaves a mix of old and new files."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{new.name}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """What :func:`build_site` did."""
+
+    out: Path
+    built: bool  # False when the inputs were unchanged and the site was kept
+    pages: int
+
+
+def build_site(
+    notebooks: list[Path] | None = None,
+    out: Path = SITE_DIR,
+    data_dir: Path = DATA_DIR,
+    force: bool = False,
+) -> SiteReport:
+    """Render the stored notebooks, the data and the sources as a static site in ``out``.
+
+    Skipped when ``out`` was built from the same inputs (``force`` rebuilds).
+    Raises :class:`SiteBuildError` on any Sphinx warning or error; ``out`` is
+    then left as it was.
+    """
+    notebooks = sorted(notebooks or NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    digest = site_inputs_digest(notebooks, data_dir)
+    stamp = out / STAMP_NAME
+    if not force and stamp.exists() and stamp.read_text().strip() == digest:
+        return SiteReport(out, built=False, pages=len(list(out.rglob("*.html"))))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".site-", dir=out.parent) as work:
+        work_dir = Path(work)
+        src, html_dir = work_dir / "src", work_dir / "html"
+        write_sources(src, notebooks, data_dir)
+        run_sphinx(src, html_dir, work_dir / "doctrees")
+        _clean_output(html_dir)
+        (html_dir / STAMP_NAME).write_text(digest + "\n")
+        _swap_into_place(html_dir, out)
+    return SiteReport(out, built=True, pages=len(list(out.rglob("*.html"))))
+
+
+def _clean_output(html_dir: Path) -> None:
+    """Drop what a reader never opens: Sphinx's build record and copied notebook sources."""
+    (html_dir / ".buildinfo").unlink(missing_ok=True)
+    for leftover in html_dir.rglob("*.ipynb"):
+        leftover.unlink()
+    sources = html_dir / "_sources"
+    if sources.is_dir() and not any(sources.iterdir()):
+        sources.rmdir()
+
+
+def page_list(out: Path = SITE_DIR) -> list[Path]:
+    """Every HTML page of a built site except Sphinx's search and index pages."""
+    skip = {"search.html", "genindex.html"}
+    return sorted(p for p in out.rglob("*.html") if p.name not in skip and "_static" not in p.parts)

@@ -1,0 +1,174 @@
+"""Open built pages in headless Chromium and list what is broken on them.
+
+Debian's ``chromium`` is driven through Playwright's Python package; Playwright
+never downloads a browser of its own here. A test that needs the browser asks
+for :func:`chromium_or_skip`: without Chromium it skips with the reason, except
+under ``CI=true``, where ``.ci/run`` has installed it and its absence is a
+failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+#: Flags that keep Chromium from reaching out to the network on its own (the
+#: machine's closed network refuses those connections and they show up as noise).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+
+
+def chromium_path() -> str | None:
+    """The system Chromium, if installed."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium_or_skip() -> str:
+    """The Chromium executable; skip the test without it (fail under ``CI=true``)."""
+    path = chromium_path()
+    if path:
+        return path
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI=true but Chromium is not installed (.ci/run should have installed it)")
+    pytest.skip("Chromium is not installed (apt-get install chromium); browser checks skipped")
+
+
+@dataclass
+class PageReport:
+    """What went wrong while one page loaded."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    network_requests: list[str] = field(default_factory=list)
+    broken_images: list[str] = field(default_factory=list)
+    broken_links: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        labelled = [
+            ("console error", self.console_errors),
+            ("failed request", self.failed_requests),
+            ("network request", self.network_requests),
+            ("image not shown", self.broken_images),
+            ("broken internal link", self.broken_links),
+        ]
+        return [f"{self.url}: {label}: {item}" for label, items in labelled for item in items]
+
+
+@contextmanager
+def browser(executable: str) -> Iterator[object]:
+    """A headless Chromium session with an empty profile (a Playwright context)."""
+    from playwright.sync_api import sync_playwright
+
+    with (
+        tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile,
+        sync_playwright() as pw,
+    ):
+        context = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def _local_target(href: str, page_file: Path) -> tuple[Path, str] | None:
+    """The file and fragment an internal link points at (None for external links)."""
+    parts = urlsplit(href)
+    if parts.scheme not in ("", "file") or href.startswith(("mailto:", "javascript:")):
+        return None
+    if parts.scheme == "file":
+        target = Path(unquote(parts.path))
+    elif parts.path:
+        target = (page_file.parent / unquote(parts.path)).resolve()
+    else:
+        target = page_file
+    return target, unquote(parts.fragment)
+
+
+_ID_PATTERN = r"""\bid=["']{}["']"""
+
+
+def _has_anchor(file: Path, fragment: str) -> bool:
+    if not fragment or file.suffix != ".html":
+        return True
+    text = file.read_text(encoding="utf-8", errors="replace")
+    return re.search(_ID_PATTERN.format(re.escape(fragment)), text) is not None
+
+
+def check_page(context, file: Path, screenshot: Path | None = None) -> PageReport:
+    """Open ``file`` in a new tab; report console errors, requests, images and links.
+
+    Any request that is not for a local file counts as a network request: the
+    pages must work from disk with no connection.
+    """
+    report = PageReport(file.as_uri())
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            report.console_errors.append(message.text)
+
+    def on_request(request) -> None:
+        if not request.url.startswith(("file:", "data:", "blob:", "about:")):
+            report.network_requests.append(request.url)
+
+    page = context.new_page()
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: report.console_errors.append(str(error)))
+    page.on("requestfailed", lambda r: report.failed_requests.append(f"{r.url} ({r.failure})"))
+    page.on("request", on_request)
+    try:
+        page.goto(file.as_uri(), wait_until="load")
+        # Lazy images load only when scrolled into view: load them all first.
+        page.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
+        page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=10_000)
+        report.broken_images = page.evaluate(
+            "Array.from(document.images)"
+            ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        hrefs = page.evaluate(
+            "Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"
+        )
+        for href in sorted(set(hrefs)):
+            target = _local_target(href, file)
+            if target is None:
+                continue
+            path, fragment = target
+            if not path.exists():
+                report.broken_links.append(f"{href} (no file {path})")
+            elif not _has_anchor(path, fragment):
+                report.broken_links.append(f"{href} (no anchor #{fragment} in {path.name})")
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        page.close()
+    return report

@@ -1,0 +1,195 @@
+"""The reader site: built from the stored notebooks, complete, offline, and swapped in whole.
+
+One site is built per test module (about 10 s) from the committed notebooks
+into a temporary folder; the browser checks then open every page of it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import site
+from helpers.chapters import chapters
+from helpers.datapackage import read_datapackage
+from helpers.paths import DATAPACKAGE, NOTEBOOKS_DIR, PROJECT_ROOT
+from tests.browser import browser, check_page, chromium_or_skip
+from tests.notebook_factory import write_notebook
+
+pytestmark = pytest.mark.slow
+
+#: Where the browser test leaves its screenshot of the landing page.
+SCREENSHOT = PROJECT_ROOT / ".cache" / "screenshots" / "site-landing.png"
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    report = site.build_site(out=out)
+    assert report.built
+    return out
+
+
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --- the parts of a page, without Sphinx ---------------------------------------------
+
+
+def test_reading_time_counts_prose_code_and_charts() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("word " * 400)]
+    assert site.reading_minutes(nb) == 2
+    chart = nbformat.v4.new_code_cell("x " * 100)
+    chart.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA=="})]
+    nb.cells.append(chart)
+    # 400 words of prose + 100 of code read at half speed = 3 minutes, + half a minute a chart.
+    assert site.reading_minutes(nb) == 4
+
+
+def test_key_figure_is_the_tagged_chart_else_the_first() -> None:
+    first, second = _png(10, 10), _png(20, 10)
+    cells = []
+    for png in (first, second):
+        cell = nbformat.v4.new_code_cell("chart()")
+        data = {"image/png": base64.b64encode(png).decode()}
+        cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
+        cells.append(cell)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    assert site.key_figure_png(nb) == first
+    cells[1].metadata["tags"] = [site.KEY_FIGURE_TAG]
+    assert site.key_figure_png(nb) == second
+
+
+def test_thumbnails_are_scaled_to_the_card_width() -> None:
+    from PIL import Image
+
+    small = Image.open(io.BytesIO(site.thumbnail(_png(1600, 1000))))
+    assert small.size == (site.THUMBNAIL_WIDTH, 300)
+
+
+def test_a_chapter_without_its_question_is_named(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "01_demo.ipynb", "1 + 1")
+    with pytest.raises(ValueError, match=r"01_demo\.ipynb: .*nato_iraq\.question"):
+        site.chapter_card(path)
+
+
+def test_every_chapter_states_its_question() -> None:
+    for chapter in chapters(NOTEBOOKS_DIR):
+        nb = nbformat.read(chapter.path, as_version=4)
+        assert site.chapter_question(nb, chapter.path).endswith("?"), chapter.path.name
+
+
+# --- the built site -------------------------------------------------------------------
+
+
+def test_landing_page_has_a_card_per_chapter(built_site: Path) -> None:
+    index = (built_site / "index.html").read_text(encoding="utf-8")
+    series = chapters(NOTEBOOKS_DIR)
+    cards = re.findall(r'<a class="chapter-card" href="([^"]+)"', index)
+    assert cards == [f"chapters/{c.path.stem}.html" for c in series]
+    for chapter in series:
+        nb = nbformat.read(chapter.path, as_version=4)
+        assert site.chapter_question(nb, chapter.path) in index.replace("&#x27;", "'")
+        assert (built_site / "_static" / "thumbs" / f"{chapter.number}.png").is_file()
+    assert len(re.findall(r'class="card-time">\d+ min read<', index)) == len(series)
+
+
+def test_every_chapter_page_shows_its_charts_and_citations(built_site: Path) -> None:
+    for chapter in chapters(NOTEBOOKS_DIR):
+        page = (built_site / "chapters" / f"{chapter.path.stem}.html").read_text("utf-8")
+        nb = nbformat.read(chapter.path, as_version=4)
+        charts = sum(
+            "image/png" in out.get("data", {})
+            for cell in nb.cells
+            if cell.cell_type == "code"
+            for out in cell.outputs
+        )
+        assert page.count('src="../_images/') >= charts >= 2, chapter.path.name
+        # Facts are shown with their sources' verbatim quotes.
+        assert '<span class="cite"' in page and "<q>" in page, chapter.path.name
+
+
+def test_data_page_links_every_table_and_the_package(built_site: Path) -> None:
+    page = (built_site / "data.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="(_downloads/[^"]+)"', page))
+    names = {Path(link).name for link in links}
+    package = read_datapackage(DATAPACKAGE)
+    assert names == {Path(t.path).name for t in package.tables.values()} | {"datapackage.json"}
+    for link in links:
+        assert (built_site / link).is_file()
+    # The codebook is on the page: every table's columns are listed.
+    assert "date_basis" in page and "short_name" in page
+
+
+def test_sources_page_lists_every_source(built_site: Path) -> None:
+    import csv
+
+    page = (built_site / "sources.html").read_text(encoding="utf-8")
+    with (DATAPACKAGE.parent / "sources.csv").open(encoding="utf-8") as fh:
+        sources = list(csv.DictReader(fh))
+    for source in sources:
+        assert source["source_id"] in page
+        if source["url"]:
+            assert f'href="{source["url"]}"' in page.replace("&amp;", "&")
+
+
+def test_unchanged_inputs_keep_the_site_and_a_failure_keeps_the_old_one(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    path = write_notebook(notebooks / "01_demo.ipynb", "1 + 1")
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["nato_iraq"] = {"question": "Does a small site build?"}
+    nbformat.write(nb, path)
+    out = tmp_path / "site"
+
+    assert site.build_site([path], out=out).built
+    index = (out / "index.html").read_bytes()
+    assert not site.build_site([path], out=out).built  # nothing changed: kept as is
+
+    # A reference Sphinx cannot resolve is a warning, and any warning fails the build.
+    nb.cells.append(nbformat.v4.new_markdown_cell("See {doc}`no-such-page`."))
+    nbformat.write(nb, path)
+    with pytest.raises(site.SiteBuildError, match="no-such-page"):
+        site.build_site([path], out=out)
+    assert (out / "index.html").read_bytes() == index
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks", "site"]
+
+
+# --- in the browser -------------------------------------------------------------------
+
+
+def test_every_page_loads_offline_without_errors(built_site: Path) -> None:
+    executable = chromium_or_skip()
+    pages = site.page_list(built_site)
+    assert len(pages) >= len(chapters(NOTEBOOKS_DIR)) + 3
+    problems: list[str] = []
+    with browser(executable) as context:
+        for page in pages:
+            shot = SCREENSHOT if page == built_site / "index.html" else None
+            problems += check_page(context, page, screenshot=shot).problems
+    assert problems == []
+    assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_the_browser_check_catches_broken_pages(tmp_path: Path) -> None:
+    executable = chromium_or_skip()
+    page = tmp_path / "broken.html"
+    page.write_text(
+        '<html><body><img src="missing.png"><a href="nowhere.html">x</a>'
+        '<a href="#no-anchor">y</a><script>console.error("boom")</script></body></html>'
+    )
+    with browser(executable) as context:
+        report = check_page(context, page)
+    assert report.broken_images and report.console_errors
+    assert len(report.broken_links) == 2
