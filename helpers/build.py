@@ -77,13 +77,18 @@ class CellFailure(Exception):
 
 
 def execute_notebook(
-    path: Path, timeout: int = DEFAULT_TIMEOUT, navigation: str | None = None
+    path: Path,
+    timeout: int = DEFAULT_TIMEOUT,
+    navigation: str | None = None,
+    preamble: str | None = None,
 ) -> nbformat.NotebookNode:
     """Run every cell of the notebook at ``path`` in a fresh kernel.
 
     ``navigation``, when given, replaces the previous/next cells after a
-    successful run (so cell numbers in errors match the file on disk). Returns
-    the executed notebook (not yet written). Raises :class:`CellFailure` naming
+    successful run (so cell numbers in errors match the file on disk).
+    ``preamble`` is code run in the kernel before the first cell and kept out
+    of the notebook (a class pack uses it to collect figures). Returns the
+    executed notebook (not yet written). Raises :class:`CellFailure` naming
     the failing cell; the file on disk is not touched.
     """
     nb = nbformat.read(path, as_version=4)
@@ -99,6 +104,17 @@ def execute_notebook(
         resources={"metadata": {"path": str(path.parent)}},
     )
     with client.setup_kernel():
+        if preamble:
+            setup = nbformat.v4.new_code_cell(preamble)
+            # nbclient stores an executed cell at its index: put the first cell back.
+            first = nb.cells[0]
+            try:
+                client.execute_cell(setup, 0)
+            except (CellExecutionError, CellTimeoutError) as exc:
+                detail = ANSI_ESCAPE.sub("", str(exc))
+                raise CellFailure(path, 0, preamble, detail) from None
+            finally:
+                nb.cells[0] = first
         for index, cell in enumerate(nb.cells):
             try:
                 client.execute_cell(cell, index)
@@ -143,6 +159,10 @@ BUILD_ONLY = (
     "helpers/topojson.py",
     "helpers/site.py",
     "helpers/site_assets/*",
+    "helpers/teach.py",
+    "helpers/slides.py",
+    "helpers/slides_template/*",
+    "helpers/slides_vendor/**/*",
 )
 #: Where a notebook records the fingerprint of the inputs it was executed with.
 METADATA_KEY = "nato_iraq"

@@ -96,6 +96,30 @@ def _build_site(out: Path, notebooks: list[Path], force: bool) -> int:
     return 0
 
 
+def _cmd_teach(args: argparse.Namespace) -> int:
+    from helpers.teach import PackError, make_pack
+    from helpers.validation import DataValidationError, ensure_valid
+
+    try:
+        ensure_valid(paths.DATA_DIR)
+        report = make_pack(
+            args.out,
+            args.chapters,
+            folder=args.notebooks,
+            timeout=args.timeout,
+            progress=not args.quiet,
+        )
+    except (DataValidationError, PackError, FileExistsError) as exc:
+        print(f"nato-iraq teach: no pack was written.\n{exc}", file=sys.stderr)
+        return 1
+    print(
+        f"nato-iraq teach: class pack of {len(report.chapters)} chapter(s) and"
+        f" {report.figures} figures written to {report.out} in {report.seconds:.0f} s;"
+        f" see {report.out / 'README.md'}"
+    )
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from helpers.validation import validate
 
@@ -178,6 +202,37 @@ def make_parser() -> argparse.ArgumentParser:
         "--no-site", action="store_true", help="store the notebooks only; do not render the site"
     )
     p_build.set_defaults(func=_cmd_build)
+
+    p_teach = sub.add_parser(
+        "teach",
+        help="write a class pack: student and instructor notebooks, slides, figures",
+        description=(
+            "Write a class pack into DIR: student notebooks (solution cells removed, "
+            "executed to prove they still run), instructor notebooks, an offline "
+            "reveal.js slide deck per chapter, and every chart as PNG and SVG with "
+            "captions. The pack is assembled aside and moved into DIR only when "
+            "complete; an existing DIR is replaced only if it is an earlier pack."
+        ),
+    )
+    p_teach.add_argument("--out", required=True, type=Path, metavar="DIR", help="pack folder")
+    p_teach.add_argument(
+        "--chapters",
+        nargs="+",
+        metavar="NN",
+        help="chapter numbers to include, e.g. --chapters 00 01 04 (default: all)",
+    )
+    p_teach.add_argument(
+        "--notebooks",
+        default=paths.NOTEBOOKS_DIR,
+        type=Path,
+        metavar="DIR",
+        help="folder of chapters (default: the project's notebooks/)",
+    )
+    p_teach.add_argument(
+        "--timeout", type=int, default=120, metavar="SECONDS", help="longest a cell may run"
+    )
+    p_teach.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_teach.set_defaults(func=_cmd_teach)
 
     p_validate = sub.add_parser(
         "validate",

@@ -326,8 +326,17 @@ def _tail(text: str, lines: int = 40) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def _swap_into_place(new: Path, target: Path) -> None:
-    """Replace ``target`` with ``new``; never leaves a mix of old and new files."""
+def swap_into_place(new: Path, target: Path, marker: str = STAMP_NAME) -> None:
+    """Replace ``target`` with ``new``; never leaves a mix of old and new files.
+
+    ``new`` must hold the file ``marker``. A non-empty ``target`` without it
+    was not written by this project and is never deleted: that is an error.
+    """
+    if target.exists() and any(target.iterdir()) and not (target / marker).exists():
+        raise FileExistsError(
+            f"{target} exists and was not made by nato-iraq (no {marker} in it);"
+            " choose an empty or new folder"
+        )
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{new.name}")
@@ -371,7 +380,7 @@ def build_site(
         run_sphinx(src, html_dir, work_dir / "doctrees")
         _clean_output(html_dir)
         (html_dir / STAMP_NAME).write_text(digest + "\n")
-        _swap_into_place(html_dir, out)
+        swap_into_place(html_dir, out)
     return SiteReport(out, built=True, pages=len(list(out.rglob("*.html"))))
 
 

@@ -93,6 +93,9 @@ def finish(
     the bottom margin grows to make room, so it never overlaps the axes.
     """
     names = list(dict.fromkeys(sources))
+    # Kept on the figure for captions (see helpers.figure_pack).
+    fig.nato_iraq_sources = names
+    fig.nato_iraq_note = note
     lines = textwrap.wrap("Sources: " + "; ".join(names) + ".", width) if names else []
     if note:
         lines += textwrap.wrap("Note: " + note, width)
@@ -140,6 +143,10 @@ def save_figure(
     return written
 
 
+#: Chart functions running now, outermost first (see :func:`house_style`).
+_nesting: list[str] = []
+
+
 def house_style(function):
     """Decorator: draw inside the house style, whatever the caller's settings.
 
@@ -150,8 +157,19 @@ def house_style(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        with plt.style.context(["default", STYLE_FILE]):
-            return function(*args, **kwargs)
+        from helpers import figure_pack
+
+        _nesting.append(function.__name__)
+        try:
+            with plt.style.context(["default", STYLE_FILE]):
+                fig = function(*args, **kwargs)
+                # A class pack in the making collects every chart as it is drawn
+                # (once: a chart drawn inside another chart is part of it).
+                if len(_nesting) == 1:
+                    figure_pack.collect(fig, function.__name__)
+        finally:
+            _nesting.pop()
+        return fig
 
     return wrapper
 

@@ -172,3 +172,28 @@ def check_page(context, file: Path, screenshot: Path | None = None) -> PageRepor
     finally:
         page.close()
     return report
+
+
+def reveal_slide_count(context, deck: Path) -> int:
+    """Open a reveal.js deck and return its slide count once reveal.js has started.
+
+    nbconvert loads reveal.js as a require.js module, so there is no global
+    ``Reveal``; it is fetched through ``require``.
+    """
+    page = context.new_page()
+    try:
+        page.goto(deck.as_uri(), wait_until="load")
+        page.wait_for_function(
+            """() => new Promise(resolve => {
+                if (typeof require === 'undefined') return resolve(false);
+                require(['vendor/reveal.js/dist/reveal.js'],
+                        R => resolve(R.isReady && R.isReady()), () => resolve(false));
+            })""",
+            timeout=15_000,
+        )
+        return page.evaluate(
+            """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'],
+                                                   R => resolve(R.getTotalSlides())))"""
+        )
+    finally:
+        page.close()

@@ -1,0 +1,238 @@
+"""A class pack: student and instructor notebooks, slides and a figure pack, in one folder.
+
+``nato-iraq teach --out DIR`` calls :func:`make_pack`. The pack is assembled
+in a temporary folder beside ``DIR`` and moved into place only when every part
+succeeded, so a failed run leaves an earlier pack whole.
+
+- ``instructor/``: the chapters as committed, solutions and outputs included.
+- ``student/``: the same chapters without the cells tagged ``solution``,
+  executed top to bottom (which proves they still run without them).
+- ``slides/``: a reveal.js deck per chapter that works offline from disk.
+- ``figures/``: every chart as PNG and SVG, with ``captions.md`` and ``captions.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from helpers.chapters import NAV_TAG, apply_navigation, chapters, navigation
+from helpers.paths import NOTEBOOKS_DIR
+
+#: Cells with this tag hold an exercise's worked answer.
+SOLUTION_TAG = "solution"
+#: File that marks a folder as a class pack, so that remaking it may replace it.
+PACK_MARKER = ".nato-iraq-pack"
+
+
+class PackError(Exception):
+    """The pack could not be made; the message says which chapter and why."""
+
+
+@dataclass(frozen=True)
+class PackReport:
+    """What :func:`make_pack` wrote."""
+
+    out: Path
+    chapters: list[str]
+    figures: int
+    seconds: float
+
+
+def select_chapters(numbers: Sequence[str] | None, folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The notebooks of the chapters numbered ``numbers`` (all when None), in order."""
+    series = {chapter.number: chapter.path for chapter in chapters(folder)}
+    if not numbers:
+        return list(series.values())
+    wanted = [f"{int(n):02d}" if n.isdigit() else n for n in numbers]
+    unknown = [n for n in wanted if n not in series]
+    if unknown:
+        raise PackError(
+            f"no chapter numbered {', '.join(unknown)} in {folder};"
+            f" the chapters are {', '.join(series)}"
+        )
+    return [series[n] for n in sorted(set(wanted))]
+
+
+def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` without its solution cells and without outputs."""
+    copy = nbformat.from_dict(nb)
+    copy.cells = [c for c in copy.cells if SOLUTION_TAG not in c.metadata.get("tags", [])]
+    for cell in copy.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    copy.metadata.pop("nato_iraq", None)
+    return copy
+
+
+_CHAPTER_LINK = re.compile(r"\[([^\]]+)\]\((\d\d_[A-Za-z0-9_]+)\.ipynb(#[^)]*)?\)")
+
+
+def relink_chapters(nb: nbformat.NotebookNode, in_pack: set[str], suffix: str) -> None:
+    """Point links between chapters at the pack's own files, in place.
+
+    A link to a chapter in the pack (by stem, e.g. ``04_nmi``) gets ``suffix``
+    (``.ipynb`` for notebooks, ``.slides.html`` for decks); a link to a chapter
+    left out of a shorter course becomes plain text, so nothing in the pack
+    points at a missing file.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        text, stem, anchor = match.group(1), match.group(2), match.group(3) or ""
+        return f"[{text}]({stem}{suffix}{anchor})" if stem in in_pack else text
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _CHAPTER_LINK.sub(replace, cell.source)
+
+
+def _with_pack_navigation(nb: nbformat.NotebookNode, line: str) -> None:
+    """Previous/next links among the pack's own chapters (a short course skips some)."""
+    if any(NAV_TAG in c.metadata.get("tags", []) for c in nb.cells):
+        apply_navigation(nb, line)
+
+
+def _figure_preamble(folder: Path, chapter: str) -> str:
+    return (
+        "from pathlib import Path as _Path\n"
+        "from helpers import figure_pack as _figure_pack\n"
+        f"_figure_pack.start_collecting(_Path({str(folder)!r}), {chapter!r})\n"
+        "del _Path, _figure_pack\n"
+    )
+
+
+def write_captions(folder: Path) -> int:
+    """Write ``captions.md`` and ``captions.csv`` from the collected manifest; return the count."""
+    from helpers.figure_pack import MANIFEST, read_manifest
+
+    captions = read_manifest(folder)
+    lines = [
+        "# Figure captions",
+        "",
+        "Every chart of the pack, as `NN-KK-chart.png` and `.svg` (chapter NN, chart KK).",
+        "Each caption gives the chart's title and the sources it draws on;"
+        " keep the source line when you reuse a figure.",
+        "",
+    ]
+    for c in captions:
+        lines += [f"## {c.file_stem}", "", f"**{c.title}**", ""]
+        lines.append(f"Sources: {'; '.join(c.sources)}." if c.sources else "Sources: none stated.")
+        if c.note:
+            lines += ["", f"Note: {c.note}"]
+        lines += ["", f"Files: `{c.file_stem}.png`, `{c.file_stem}.svg`", ""]
+    (folder / "captions.md").write_text("\n".join(lines), encoding="utf-8")
+    with (folder / "captions.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["file_stem", "chapter", "chart", "title", "sources", "note"])
+        for c in captions:
+            writer.writerow(
+                [c.file_stem, c.chapter, c.chart, c.title, "; ".join(c.sources), c.note or ""]
+            )
+    (folder / MANIFEST).unlink(missing_ok=True)
+    return len(captions)
+
+
+def pack_readme(chapter_names: list[str], figures: int) -> str:
+    """The README at the top of a pack: what is where, and how to use it."""
+    listing = "\n".join(f"- `{name}`" for name in chapter_names)
+    return f"""# Class pack: NATO and Iraq, 2004 to today
+
+Made by `nato-iraq teach` from the research notebook collection. Chapters in this pack:
+
+{listing}
+
+## What is where
+
+- `student/`: the chapters without their worked solutions (the exercise
+  prompts stay), executed top to bottom. Hand these out.
+- `instructor/`: the chapters with solutions and all outputs, for preparing
+  and marking.
+- `slides/`: one reveal.js deck per chapter (`NN_name.slides.html`), code
+  hidden, text, tables and charts kept. The decks open offline from disk; the
+  scripts they need are in `slides/vendor/`.
+- `figures/`: all {figures} charts as PNG and SVG, with `captions.md` and
+  `captions.csv` giving each one's title and sources, for your own slides.
+
+## Using it
+
+- The notebooks load the dataset and the helper modules of the collection. Run
+  them from the collection's folder with its environment:
+  `uv run jupyter lab`, then open the notebook from this pack.
+- Slides: open a `.slides.html` file in a browser; arrow keys move between
+  slides, `s` opens the speaker view. Keep `slides/vendor/` beside the decks.
+- Figures: keep each chart's source line (it is part of the image) and cite the
+  collection (see its `CITATION.cff`). The dataset is CC BY 4.0; the source
+  texts belong to their publishers, and the dataset holds only short quotes.
+- Links between chapters point at this pack's own files; where a chapter is
+  not in the pack, its title is kept without a link.
+"""
+
+
+def make_pack(
+    out: Path,
+    numbers: Sequence[str] | None = None,
+    folder: Path = NOTEBOOKS_DIR,
+    timeout: int = 120,
+    progress: bool = True,
+) -> PackReport:
+    """Write the class pack for the chapters ``numbers`` (all when None) into ``out``."""
+    from tqdm import tqdm
+
+    from helpers import build, kernel_env, slides
+
+    start = time.perf_counter()
+    paths = select_chapters(numbers, folder)
+    kernel_env.prepare()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}-", dir=out.parent) as work:
+        pack = Path(work) / "pack"
+        dirs = {name: pack / name for name in ("student", "instructor", "slides", "figures")}
+        for directory in dirs.values():
+            directory.mkdir(parents=True)
+        for path in paths:
+            shutil.copy(path, dirs["instructor"] / path.name)
+        lines = navigation(dirs["instructor"])
+        in_pack = {p.stem for p in paths}
+        bar = tqdm(paths, unit="chapter", disable=not progress, file=sys.stderr)
+        for path in bar:
+            bar.set_description(path.name)
+            instructor = nbformat.read(dirs["instructor"] / path.name, as_version=4)
+            _with_pack_navigation(instructor, lines[dirs["instructor"] / path.name])
+            relink_chapters(instructor, in_pack, ".ipynb")
+            build.write_atomically(instructor, dirs["instructor"] / path.name)
+            student_path = dirs["student"] / path.name
+            build.write_atomically(student_version(instructor), student_path)
+            try:
+                executed = build.execute_notebook(
+                    student_path,
+                    timeout=timeout,
+                    preamble=_figure_preamble(dirs["figures"], path.name[:2]),
+                )
+            except build.CellFailure as failure:
+                raise PackError(
+                    f"the student version of {failure} (cell numbers count in the student"
+                    " version, where solution cells are removed)"
+                ) from None
+            build.write_atomically(executed, student_path)
+            relink_chapters(executed, in_pack, slides.DECK_SUFFIX)
+            slides.write_deck(executed, dirs["slides"] / f"{path.stem}{slides.DECK_SUFFIX}")
+        slides.copy_vendor(dirs["slides"])
+        figures = write_captions(dirs["figures"])
+        (pack / "README.md").write_text(
+            pack_readme([p.name for p in paths], figures), encoding="utf-8"
+        )
+        (pack / PACK_MARKER).write_text("made by nato-iraq teach\n", encoding="utf-8")
+        from helpers.site import swap_into_place
+
+        swap_into_place(pack, out, marker=PACK_MARKER)
+    return PackReport(out, [p.name for p in paths], figures, time.perf_counter() - start)

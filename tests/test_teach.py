@@ -1,0 +1,191 @@
+"""`nato-iraq teach`: student and instructor notebooks, offline slides and a figure pack.
+
+One pack of a single chapter is made per test module (a chapter's student
+version is executed, about 10 s); the checks then read it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import figure_pack, slides, teach
+from helpers.cli import main
+from helpers.paths import NOTEBOOKS_DIR
+from helpers.site import swap_into_place
+from tests.browser import browser, check_page, chromium_or_skip, reveal_slide_count
+
+pytestmark = pytest.mark.slow
+
+CHAPTER = NOTEBOOKS_DIR / "04_nmi.ipynb"
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("teach") / "pack"
+    report = teach.make_pack(out, ["4"], progress=False)
+    assert report.chapters == [CHAPTER.name]
+    return out
+
+
+def tagged(nb: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
+    return [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+
+
+def chart_outputs(nb: nbformat.NotebookNode) -> int:
+    return sum(
+        "image/png" in out.get("data", {})
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+    )
+
+
+# --- pieces ---------------------------------------------------------------------------
+
+
+def test_student_version_drops_solutions_and_keeps_the_prompts() -> None:
+    nb = nbformat.read(CHAPTER, as_version=4)
+    assert tagged(nb, teach.SOLUTION_TAG), "the chapter should have solutions to remove"
+    student = teach.student_version(nb)
+    assert not tagged(student, teach.SOLUTION_TAG)
+    prompts = [c.source for c in nb.cells if c.source.startswith("### Exercise")]
+    assert prompts and prompts == [c.source for c in student.cells if c.source in prompts]
+    assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
+    assert tagged(nb, teach.SOLUTION_TAG), "the original is left as it was"
+
+
+def test_unknown_chapters_are_named() -> None:
+    assert teach.select_chapters(["4", "00"]) == [
+        NOTEBOOKS_DIR / "00_dataset_tour.ipynb",
+        CHAPTER,
+    ]
+    with pytest.raises(teach.PackError, match=r"no chapter numbered 42 .* 00, 01"):
+        teach.select_chapters(["42"])
+
+
+def test_cli_teach_reports_a_bad_chapter_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    assert main(["teach", "--out", str(tmp_path / "pack"), "--chapters", "42"]) == 1
+    assert "no chapter numbered 42" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_links_point_inside_the_pack() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "See [the tour](00_dataset_tour.ipynb#tables) and [NMI](04_nmi.ipynb)."
+        )
+    ]
+    teach.relink_chapters(nb, {"04_nmi"}, ".slides.html")
+    assert nb.cells[0].source == "See the tour and [NMI](04_nmi.slides.html)."
+
+
+def test_slide_types_follow_headings_and_charts() -> None:
+    md = nbformat.v4.new_markdown_cell
+    chart = nbformat.v4.new_code_cell("chart()")
+    chart.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA=="})]
+    quiet = nbformat.v4.new_code_cell("x = 1")
+    nav = md("← [x](x.ipynb)")
+    nav.metadata["tags"] = ["nav"]
+    cells = [md("# Title"), md("## Section"), md("### Part"), md("Prose"), chart, quiet, nav]
+    assert [slides.slide_type(c) for c in cells] == [
+        "slide",
+        "slide",
+        "subslide",
+        "-",
+        "subslide",
+        "skip",
+        "skip",
+    ]
+
+
+def test_a_folder_not_made_by_the_project_is_never_replaced(tmp_path: Path) -> None:
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "chapter1.docx").write_text("precious")
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / teach.PACK_MARKER).write_text("")
+    with pytest.raises(FileExistsError, match="was not made by nato-iraq"):
+        swap_into_place(new, mine, marker=teach.PACK_MARKER)
+    assert (mine / "chapter1.docx").read_text() == "precious"
+
+
+def test_charts_are_collected_once_with_title_and_sources(tmp_path: Path) -> None:
+    from helpers.charts.commanders import commanders_chart
+    from helpers.data import load
+
+    ds = load()
+    assert figure_pack.collect(object(), "nothing") is None  # not collecting: a no-op
+    figure_pack.start_collecting(tmp_path, "05")
+    try:
+        commanders_chart(ds, "mis-nmi")
+    finally:
+        figure_pack.stop_collecting()
+    (caption,) = figure_pack.read_manifest(tmp_path)
+    assert caption.file_stem == "05-01-commanders-chart"
+    assert caption.title and caption.sources
+    assert (tmp_path / "05-01-commanders-chart.png").stat().st_size > 1000
+    assert (tmp_path / "05-01-commanders-chart.svg").read_text().startswith("<?xml")
+
+
+# --- the pack -------------------------------------------------------------------------
+
+
+def test_the_pack_has_its_parts_and_a_readme(pack: Path) -> None:
+    assert sorted(p.name for p in pack.iterdir() if not p.name.startswith(".")) == [
+        "README.md",
+        "figures",
+        "instructor",
+        "slides",
+        "student",
+    ]
+    readme = (pack / "README.md").read_text(encoding="utf-8")
+    for folder in ("student/", "instructor/", "slides/", "figures/"):
+        assert f"`{folder}`" in readme
+    assert CHAPTER.name in readme
+
+
+def test_students_get_executed_notebooks_without_solutions(pack: Path) -> None:
+    instructor = nbformat.read(pack / "instructor" / CHAPTER.name, as_version=4)
+    student = nbformat.read(pack / "student" / CHAPTER.name, as_version=4)
+    assert tagged(instructor, teach.SOLUTION_TAG)
+    assert not tagged(student, teach.SOLUTION_TAG)
+    code = [c for c in student.cells if c.cell_type == "code"]
+    assert code and all(c.execution_count for c in code)
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    # The chapter's own charts are all there (solutions drew none of them).
+    assert chart_outputs(student) == chart_outputs(nbformat.read(CHAPTER, as_version=4))
+
+
+def test_every_chart_is_in_the_figure_pack_with_a_caption(pack: Path) -> None:
+    charts = chart_outputs(nbformat.read(CHAPTER, as_version=4))
+    with (pack / "figures" / "captions.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == charts
+    captions = (pack / "figures" / "captions.md").read_text(encoding="utf-8")
+    for row in rows:
+        assert row["title"] and row["sources"]
+        for ext in ("png", "svg"):
+            assert (pack / "figures" / f"{row['file_stem']}.{ext}").stat().st_size > 1000
+        assert f"**{row['title']}**" in captions
+    assert not (pack / "figures" / figure_pack.MANIFEST).exists()
+
+
+def test_slides_work_offline_in_the_browser(pack: Path) -> None:
+    executable = chromium_or_skip()
+    deck = pack / "slides" / f"{CHAPTER.stem}{slides.DECK_SUFFIX}"
+    html = deck.read_text(encoding="utf-8")
+    # No script, style or font is fetched from a server (links in the text may be).
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", html)
+    assert "@import url(http" not in html
+    with browser(executable) as context:
+        report = check_page(context, deck)
+        assert report.problems == []
+        assert report.network_requests == []
+        assert reveal_slide_count(context, deck) >= 5
