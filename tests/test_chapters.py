@@ -129,3 +129,12 @@ def test_chapter_files_are_numbered_in_order() -> None:
     numbers = [int(c.number) for c in CHAPTERS]
     assert numbers == list(range(len(numbers))), numbers
     assert all(p.name[:2].isdigit() for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def test_the_readme_lists_every_chapter_with_its_question() -> None:
+    from helpers.paths import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for chapter in CHAPTERS:
+        question = nbformat.read(chapter.path, as_version=4).metadata["nato_iraq"]["question"]
+        assert f"| `{chapter.path.stem}` | {question} |" in readme, chapter.path.name

@@ -78,7 +78,7 @@ def corruption(draw: st.DrawFn) -> tuple[str, str, int, str]:
 
 
 @settings(
-    max_examples=10,
+    max_examples=6,
     deadline=None,
     # Each example validates the whole package (about a second); a failure is
     # reported as found, without the long shrinking phase.
