@@ -4,3 +4,5 @@ Modules have one job each; import the one you need (``helpers.paths``,
 ``helpers.build``, ...). Nothing heavy is imported here, so that
 ``import helpers`` stays cheap inside every notebook kernel.
 """
+
+from helpers import _lean_imports  # noqa: F401  (before anything imports nbformat)

@@ -28,6 +28,8 @@ def run_nbval(notebook: Path) -> subprocess.CompletedProcess[str]:
             "addopts=",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "helpers._lean_imports",
             "--nbval",
             "--nbval-current-env",
             f"--nbval-sanitize-with={SANITIZE}",

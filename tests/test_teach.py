@@ -6,6 +6,7 @@ version is executed, about 10 s); the checks then read it.
 
 from __future__ import annotations
 
+import ast
 import csv
 import re
 from pathlib import Path
@@ -23,12 +24,53 @@ pytestmark = pytest.mark.slow
 
 CHAPTER = NOTEBOOKS_DIR / "04_nmi.ipynb"
 
+#: A small chapter in the shape of the real ones: a chart, an exercise and its solution.
+DEMO_CELLS = [
+    ("markdown", "# A demo chapter"),
+    (
+        "code",
+        "%matplotlib inline\nfrom helpers.charts.commanders import commanders_chart\n"
+        "from helpers.data import load\n\nds = load()",
+    ),
+    ("markdown", "## Who led NMI\n\nSee [the tour](00_dataset_tour.ipynb)."),
+    ("code", 'commanders_chart(ds, "mis-nmi")'),
+    ("markdown", "### Exercise 1\nHow many people are in the dataset?"),
+    ("solution", "answer = len(ds.people)\nanswer"),
+    ("code", "print(len(ds.missions))"),
+]
+
+
+def write_demo_chapter(folder: Path) -> Path:
+    cells = []
+    for kind, source in DEMO_CELLS:
+        if kind == "markdown":
+            cells.append(nbformat.v4.new_markdown_cell(source))
+        else:
+            cells.append(nbformat.v4.new_code_cell(source))
+            if kind == "solution":
+                cells[-1].metadata["tags"] = [teach.SOLUTION_TAG]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = folder / "01_demo.ipynb"
+    nbformat.write(nb, path)
+    return path
+
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("teach") / "pack"
-    report = teach.make_pack(out, ["4"], progress=False)
-    assert report.chapters == [CHAPTER.name]
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("chapters")
+    return write_demo_chapter(folder)
+
+
+@pytest.fixture(scope="module")
+def pack(demo: Path) -> Path:
+    out = demo.parent.parent / "pack"
+    report = teach.make_pack(out, ["1"], folder=demo.parent, progress=False)
+    assert report.chapters == [demo.name]
     return out
 
 
@@ -57,6 +99,48 @@ def test_student_version_drops_solutions_and_keeps_the_prompts() -> None:
     assert prompts and prompts == [c.source for c in student.cells if c.source in prompts]
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
     assert tagged(nb, teach.SOLUTION_TAG), "the original is left as it was"
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """Names a cell binds and names it reads (IPython magics left out)."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("%"))
+    bound, read = set(), set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return bound, read
+
+
+def names_only_solutions_bind(nb: nbformat.NotebookNode) -> set[str]:
+    """Names that a non-solution cell reads but only an earlier solution cell binds."""
+    bound_by_chapter: set[str] = set()
+    only_in_solutions: set[str] = set()
+    missing: set[str] = set()
+    for cell in (c for c in nb.cells if c.cell_type == "code"):
+        bound, read = _names(cell.source)
+        if teach.SOLUTION_TAG in cell.metadata.get("tags", []):
+            only_in_solutions |= bound - bound_by_chapter
+            continue
+        missing |= (read - bound_by_chapter) & only_in_solutions
+        bound_by_chapter |= bound
+    return missing
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")), ids=str)
+def test_no_chapter_needs_a_solution_to_run(path: Path) -> None:
+    """The student version runs: no later cell reads a name that only a solution binds."""
+    assert names_only_solutions_bind(nbformat.read(path, as_version=4)) == set()
+
+
+def test_a_chapter_that_needs_a_solution_is_caught(tmp_path: Path) -> None:
+    nb = nbformat.read(write_demo_chapter(tmp_path), as_version=4)
+    assert names_only_solutions_bind(nb) == set()
+    nb.cells.append(nbformat.v4.new_code_cell("print(answer)"))
+    assert names_only_solutions_bind(nb) == {"answer"}
 
 
 def test_unknown_chapters_are_named() -> None:
@@ -137,7 +221,7 @@ def test_charts_are_collected_once_with_title_and_sources(tmp_path: Path) -> Non
 # --- the pack -------------------------------------------------------------------------
 
 
-def test_the_pack_has_its_parts_and_a_readme(pack: Path) -> None:
+def test_the_pack_has_its_parts_and_a_readme(pack: Path, demo: Path) -> None:
     assert sorted(p.name for p in pack.iterdir() if not p.name.startswith(".")) == [
         "README.md",
         "figures",
@@ -148,23 +232,24 @@ def test_the_pack_has_its_parts_and_a_readme(pack: Path) -> None:
     readme = (pack / "README.md").read_text(encoding="utf-8")
     for folder in ("student/", "instructor/", "slides/", "figures/"):
         assert f"`{folder}`" in readme
-    assert CHAPTER.name in readme
+    assert demo.name in readme
 
 
-def test_students_get_executed_notebooks_without_solutions(pack: Path) -> None:
-    instructor = nbformat.read(pack / "instructor" / CHAPTER.name, as_version=4)
-    student = nbformat.read(pack / "student" / CHAPTER.name, as_version=4)
+def test_students_get_executed_notebooks_without_solutions(pack: Path, demo: Path) -> None:
+    instructor = nbformat.read(pack / "instructor" / demo.name, as_version=4)
+    student = nbformat.read(pack / "student" / demo.name, as_version=4)
     assert tagged(instructor, teach.SOLUTION_TAG)
     assert not tagged(student, teach.SOLUTION_TAG)
     code = [c for c in student.cells if c.cell_type == "code"]
     assert code and all(c.execution_count for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-    # The chapter's own charts are all there (solutions drew none of them).
-    assert chart_outputs(student) == chart_outputs(nbformat.read(CHAPTER, as_version=4))
+    assert chart_outputs(student) == 1
+    # A link to a chapter outside the pack keeps its words, not its target.
+    assert "See the tour." in student.cells[2].source
 
 
-def test_every_chart_is_in_the_figure_pack_with_a_caption(pack: Path) -> None:
-    charts = chart_outputs(nbformat.read(CHAPTER, as_version=4))
+def test_every_chart_is_in_the_figure_pack_with_a_caption(pack: Path, demo: Path) -> None:
+    charts = chart_outputs(nbformat.read(pack / "student" / demo.name, as_version=4))
     with (pack / "figures" / "captions.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == charts
@@ -177,9 +262,9 @@ def test_every_chart_is_in_the_figure_pack_with_a_caption(pack: Path) -> None:
     assert not (pack / "figures" / figure_pack.MANIFEST).exists()
 
 
-def test_slides_work_offline_in_the_browser(pack: Path) -> None:
+def test_slides_work_offline_in_the_browser(pack: Path, demo: Path) -> None:
     executable = chromium_or_skip()
-    deck = pack / "slides" / f"{CHAPTER.stem}{slides.DECK_SUFFIX}"
+    deck = pack / "slides" / f"{demo.stem}{slides.DECK_SUFFIX}"
     html = deck.read_text(encoding="utf-8")
     # No script, style or font is fetched from a server (links in the text may be).
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", html)
@@ -188,4 +273,4 @@ def test_slides_work_offline_in_the_browser(pack: Path) -> None:
         report = check_page(context, deck)
         assert report.problems == []
         assert report.network_requests == []
-        assert reveal_slide_count(context, deck) >= 5
+        assert reveal_slide_count(context, deck) >= 3
