@@ -228,51 +228,76 @@ def _refresh_navigation(path: Path, source: str | None) -> None:
         write_atomically(nb, path)
 
 
+def default_jobs() -> int:
+    """How many notebooks to run at once: one per core (each kernel is one process)."""
+    return max(1, os.cpu_count() or 1)
+
+
 def build_notebooks(
     paths: Iterable[Path],
     timeout: int = DEFAULT_TIMEOUT,
     progress: bool = True,
     navigation: dict[Path, str] | None = None,
     force: bool = False,
+    jobs: int | None = None,
 ) -> BuildReport:
-    """Execute and store each notebook in order, skipping those already current.
+    """Execute and store each stale notebook, ``jobs`` at a time; skip those already current.
 
     A notebook is current when the fingerprint stored in its metadata matches
     its code and the shared inputs (data, helpers, lockfile); ``force``
-    executes it anyway. A failing notebook is reported and left exactly as it
-    was (its navigation cells included); the others still run, so one broken
-    chapter does not throw away the rest of the build. ``navigation`` maps
-    notebooks to their previous/next line (see :mod:`helpers.chapters`).
+    executes it anyway. Notebooks are independent (each runs in a kernel of
+    its own), so several run at once; what each stores does not depend on the
+    order. A failing notebook is reported and left exactly as it was (its
+    navigation cells included); the others still run, so one broken chapter
+    does not throw away the rest of the build. ``navigation`` maps notebooks
+    to their previous/next line (see :mod:`helpers.chapters`).
     """
-    navigation = navigation or {}
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     from tqdm import tqdm
 
+    navigation = navigation or {}
     paths = list(paths)
     shared = shared_inputs_digest()
     executed: list[tuple[Path, float]] = []
     failures: list[CellFailure] = []
     skipped: list[Path] = []
-    bar = tqdm(paths, unit="notebook", disable=not progress, file=sys.stderr, leave=True)
-    for path in bar:
-        bar.set_description(path.name)
-        start = time.perf_counter()
+    stale: list[tuple[Path, str]] = []
+    bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr)
+    for path in paths:
         on_disk = nbformat.read(path, as_version=4)
         fingerprint = input_fingerprint(on_disk, shared)
         if not force and on_disk.metadata.get(METADATA_KEY, {}).get("inputs") == fingerprint:
             _refresh_navigation(path, navigation.get(path))
             skipped.append(path)
             bar.write(f"current {path.name}  (inputs unchanged; --force runs it)", file=sys.stderr)
-            continue
-        try:
-            nb = execute_notebook(path, timeout=timeout, navigation=navigation.get(path))
-        except CellFailure as failure:
-            failures.append(failure)
-            bar.write(f"FAILED  {failure}", file=sys.stderr)
-            continue
+            bar.update()
+        else:
+            stale.append((path, fingerprint))
+
+    def run(path: Path, fingerprint: str) -> float:
+        start = time.perf_counter()
+        nb = execute_notebook(path, timeout=timeout, navigation=navigation.get(path))
         # Other keys under nato_iraq (such as the chapter's question) are kept.
         nb.metadata.setdefault(METADATA_KEY, {})["inputs"] = fingerprint
         write_atomically(nb, path)
-        seconds = time.perf_counter() - start
-        executed.append((path, seconds))
-        bar.write(f"ok      {path.name}  {seconds:5.1f} s", file=sys.stderr)
+        return time.perf_counter() - start
+
+    with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+        futures = {pool.submit(run, path, fp): path for path, fp in stale}
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                seconds = future.result()
+            except CellFailure as failure:
+                failures.append(failure)
+                bar.write(f"FAILED  {failure}", file=sys.stderr)
+            else:
+                executed.append((path, seconds))
+                bar.write(f"ok      {path.name}  {seconds:5.1f} s", file=sys.stderr)
+            bar.update()
+    bar.close()
+    order = {path: index for index, path in enumerate(paths)}
+    executed.sort(key=lambda item: order[item[0]])
+    failures.sort(key=lambda failure: order[failure.notebook])
     return BuildReport(executed, failures, skipped)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from helpers import paths
@@ -23,6 +24,7 @@ def write_codebook() -> Path:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
     notebooks = sorted(args.paths) if args.paths else sorted(args.notebooks.glob("*.ipynb"))
     if not notebooks:
         print(f"nato-iraq build: no notebooks in {args.notebooks}", file=sys.stderr)
@@ -50,6 +52,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         # Previous/next cells are refreshed as each notebook is stored.
         navigation=navigation(args.notebooks),
         force=args.force,
+        jobs=args.jobs,
     )
     if not report.ok:
         names = ", ".join(f.notebook.name for f in report.failures)
@@ -59,10 +62,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    total = sum(seconds for _, seconds in report.executed)
     print(
-        f"nato-iraq build: {len(report.executed)} notebook(s) executed in {total:.1f} s,"
-        f" {len(report.skipped)} already current"
+        f"nato-iraq build: {len(report.executed)} notebook(s) executed in"
+        f" {time.perf_counter() - start:.1f} s, {len(report.skipped)} already current"
     )
     if args.no_site:
         return 0
@@ -73,8 +75,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _build_site(out: Path, notebooks: list[Path], force: bool) -> int:
     """Render the reader site; report where it is or why it failed."""
-    import time
-
     from helpers.site import SiteBuildError, build_site
 
     start = time.perf_counter()
@@ -154,8 +154,9 @@ def make_parser() -> argparse.ArgumentParser:
         "build",
         help="execute every notebook in order and store its refreshed outputs",
         description=(
-            "Execute every notebook in notebooks/ top to bottom, in file-name order, "
-            "against data/, store the refreshed outputs in the notebook files, then "
+            "Execute every notebook in notebooks/ top to bottom against data/, each in "
+            "a fresh kernel of its own and one per CPU core at a time (--jobs), store "
+            "the refreshed outputs in the notebook files, then "
             "render the reader site (site/index.html) from them. "
             "A notebook whose code, data/, helpers/ and uv.lock are unchanged since it "
             "was last stored is skipped (--force runs it). "
@@ -186,6 +187,13 @@ def make_parser() -> argparse.ArgumentParser:
         help="longest a single cell may run (default: %(default)s)",
     )
     p_build.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_build.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks to execute at once (default: one per CPU core)",
+    )
     p_build.add_argument(
         "--force",
         action="store_true",

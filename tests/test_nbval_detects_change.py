@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -14,53 +11,38 @@ from helpers.paths import PROJECT_ROOT
 from tests.notebook_factory import write_notebook
 
 pytestmark = pytest.mark.slow
+pytest_plugins = ["pytester"]
 
 SANITIZE = PROJECT_ROOT / "tests" / "nbval_sanitize.cfg"
 
 
-def run_nbval(notebook: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-o",
-            "addopts=",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "helpers._lean_imports",
-            "--nbval",
-            "--nbval-current-env",
-            f"--nbval-sanitize-with={SANITIZE}",
-            "-v",
-            str(notebook),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=notebook if notebook.is_dir() else notebook.parent,
-    )
-
-
-def stored_print_notebook(path: Path, stored: str) -> Path:
-    """A notebook that prints "a stored value", with ``stored`` as its stored output."""
-    write_notebook(path, 'print("a stored value")')
+def stored_print_notebook(path: Path, stored: list[str]) -> Path:
+    """A notebook of print cells whose stored outputs are ``stored`` (one per cell)."""
+    write_notebook(path, 'print("a stored value")', 'print("another stored value")')
     nb = nbformat.read(path, as_version=4)
-    nb.cells[1].execution_count = 1
-    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored)]
+    for number, (cell, text) in enumerate(zip(nb.cells[1:], stored, strict=True), start=1):
+        cell.execution_count = number
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
     nbformat.write(nb, path)
     return path
 
 
-def test_nbval_fails_on_an_edited_output_and_passes_a_true_one(tmp_path: Path) -> None:
-    stored_print_notebook(tmp_path / "true_output.ipynb", "a stored value\n")
-    stored_print_notebook(tmp_path / "edited_output.ipynb", "an edited value\n")
+def test_nbval_fails_on_an_edited_output_and_passes_a_true_one(pytester: pytest.Pytester) -> None:
+    # One notebook, one kernel: the first stored output is true, the second edited.
+    notebook = stored_print_notebook(
+        pytester.path / "stored.ipynb", ["a stored value\n", "an edited value\n"]
+    )
 
-    result = run_nbval(tmp_path)
+    result = pytester.runpytest_inprocess(
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        f"--nbval-sanitize-with={SANITIZE}",
+        "-v",
+        str(notebook),
+    )
 
-    assert result.returncode == 1, result.stdout[-2000:]
-    assert "an edited value" in result.stdout
-    # nbval names cells "<notebook>::ipynb::Cell N" in verbose output.
-    assert re.search(r"edited_output\S*::Cell 0 FAILED", result.stdout), result.stdout
-    assert re.search(r"true_output\S*::Cell 0 PASSED", result.stdout), result.stdout
+    assert result.ret == 1, result.stdout.str()[-2000:]
+    result.stdout.fnmatch_lines(["*::Cell 0 PASSED*", "*::Cell 1 FAILED*"])
+    assert "an edited value" in result.stdout.str()
