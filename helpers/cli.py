@@ -239,6 +239,13 @@ def make_parser() -> argparse.ArgumentParser:
     p_teach.add_argument(
         "--timeout", type=int, default=120, metavar="SECONDS", help="longest a cell may run"
     )
+    p_teach.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="chapters to run at once (default: one per core)",
+    )
     p_teach.add_argument("--quiet", action="store_true", help="no progress bar")
     p_teach.set_defaults(func=_cmd_teach)
 

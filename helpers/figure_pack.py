@@ -15,8 +15,9 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-#: Name of the file, in the figures folder, that lists what was collected (JSON lines).
-MANIFEST = "figures.jsonl"
+#: Files, in the figures folder, that list what each chapter's kernel collected
+#: (JSON lines; one file per chapter, since chapters run at the same time).
+MANIFEST_PATTERN = "figures-*.jsonl"
 
 _state: dict[str, object] = {}
 
@@ -76,15 +77,20 @@ def collect(fig: object, chart: str) -> Caption | None:
         sources=list(getattr(fig, "nato_iraq_sources", [])),
         note=getattr(fig, "nato_iraq_note", None),
     )
-    with (folder / MANIFEST).open("a", encoding="utf-8") as fh:
+    with (folder / f"figures-{chapter}.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(asdict(caption), ensure_ascii=False) + "\n")
     return caption
 
 
+def manifests(folder: Path) -> list[Path]:
+    """The manifest files in ``folder``, in chapter order."""
+    return sorted(folder.glob(MANIFEST_PATTERN))
+
+
 def read_manifest(folder: Path) -> list[Caption]:
-    """Every caption recorded in ``folder``, in the order the charts were drawn."""
-    path = folder / MANIFEST
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [Caption(**json.loads(line)) for line in lines if line.strip()]
+    """Every caption recorded in ``folder``: by chapter, then in the order drawn."""
+    captions = []
+    for path in manifests(folder):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        captions += [Caption(**json.loads(line)) for line in lines if line.strip()]
+    return captions

@@ -69,10 +69,15 @@ def exporter():
         # The stock "simple" theme imports web fonts; "white" uses vendored ones.
         reveal_theme="white",
         reveal_scroll=True,
+        # No sliding between slides: calmer in a lecture hall, and screenshots
+        # are never taken mid-animation.
+        reveal_transition="none",
         require_js_url=f"{VENDOR_LINK}/require.js",
         jquery_url=f"{VENDOR_LINK}/jquery.min.js",
         mathjax_url="",
         exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,  # no "Out[4]:" beside a chart on a slide
     )
 
 

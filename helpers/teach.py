@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def _figure_preamble(folder: Path, chapter: str) -> str:
 
 def write_captions(folder: Path) -> int:
     """Write ``captions.md`` and ``captions.csv`` from the collected manifest; return the count."""
-    from helpers.figure_pack import MANIFEST, read_manifest
+    from helpers.figure_pack import manifests, read_manifest
 
     captions = read_manifest(folder)
     lines = [
@@ -138,7 +139,8 @@ def write_captions(folder: Path) -> int:
             writer.writerow(
                 [c.file_stem, c.chapter, c.chart, c.title, "; ".join(c.sources), c.note or ""]
             )
-    (folder / MANIFEST).unlink(missing_ok=True)
+    for manifest in manifests(folder):
+        manifest.unlink()
     return len(captions)
 
 
@@ -184,6 +186,7 @@ def make_pack(
     folder: Path = NOTEBOOKS_DIR,
     timeout: int = 120,
     progress: bool = True,
+    jobs: int | None = None,
 ) -> PackReport:
     """Write the class pack for the chapters ``numbers`` (all when None) into ``out``."""
     from tqdm import tqdm
@@ -203,29 +206,42 @@ def make_pack(
             shutil.copy(path, dirs["instructor"] / path.name)
         lines = navigation(dirs["instructor"])
         in_pack = {p.stem for p in paths}
-        bar = tqdm(paths, unit="chapter", disable=not progress, file=sys.stderr)
-        for path in bar:
-            bar.set_description(path.name)
+        for path in paths:
             instructor = nbformat.read(dirs["instructor"] / path.name, as_version=4)
             _with_pack_navigation(instructor, lines[dirs["instructor"] / path.name])
             relink_chapters(instructor, in_pack, ".ipynb")
             build.write_atomically(instructor, dirs["instructor"] / path.name)
+            build.write_atomically(student_version(instructor), dirs["student"] / path.name)
+
+        def run_student(path: Path) -> None:
+            """Execute the student version (collecting its charts) and make its deck."""
             student_path = dirs["student"] / path.name
-            build.write_atomically(student_version(instructor), student_path)
-            try:
-                executed = build.execute_notebook(
-                    student_path,
-                    timeout=timeout,
-                    preamble=_figure_preamble(dirs["figures"], path.name[:2]),
-                )
-            except build.CellFailure as failure:
-                raise PackError(
-                    f"the student version of {failure} (cell numbers count in the student"
-                    " version, where solution cells are removed)"
-                ) from None
+            executed = build.execute_notebook(
+                student_path,
+                timeout=timeout,
+                preamble=_figure_preamble(dirs["figures"], path.name[:2]),
+            )
             build.write_atomically(executed, student_path)
             relink_chapters(executed, in_pack, slides.DECK_SUFFIX)
             slides.write_deck(executed, dirs["slides"] / f"{path.stem}{slides.DECK_SUFFIX}")
+
+        # Chapters are independent: one kernel per core, as in `nato-iraq build`.
+        bar = tqdm(total=len(paths), unit="chapter", disable=not progress, file=sys.stderr)
+        with ThreadPoolExecutor(max_workers=jobs or build.default_jobs()) as pool:
+            futures = {pool.submit(run_student, path): path for path in paths}
+            for future in as_completed(futures):
+                try:
+                    future.result()
+                except build.CellFailure as failure:
+                    for other in futures:
+                        other.cancel()
+                    raise PackError(
+                        f"the student version of {failure} (cell numbers count in the student"
+                        " version, where solution cells are removed)"
+                    ) from None
+                bar.write(f"ok      {futures[future].name}", file=sys.stderr)
+                bar.update()
+        bar.close()
         slides.copy_vendor(dirs["slides"])
         figures = write_captions(dirs["figures"])
         (pack / "README.md").write_text(
