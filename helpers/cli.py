@@ -139,6 +139,32 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """Options shared by the commands that execute notebooks (build, teach)."""
+    parser.add_argument(
+        "--notebooks",
+        default=paths.NOTEBOOKS_DIR,
+        type=Path,
+        metavar="DIR",
+        help=f"folder of {what} (default: the project's notebooks/)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=120,
+        metavar="SECONDS",
+        help="longest a single cell may run (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks to execute at once (default: one per CPU core)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and for ``--help``."""
     parser = argparse.ArgumentParser(
@@ -172,28 +198,7 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="NOTEBOOK",
         help="build only these notebooks (default: every notebook in the folder)",
     )
-    p_build.add_argument(
-        "--notebooks",
-        default=paths.NOTEBOOKS_DIR,
-        type=Path,
-        metavar="DIR",
-        help="folder of notebooks to build (default: the project's notebooks/)",
-    )
-    p_build.add_argument(
-        "--timeout",
-        type=int,
-        default=120,
-        metavar="SECONDS",
-        help="longest a single cell may run (default: %(default)s)",
-    )
-    p_build.add_argument("--quiet", action="store_true", help="no progress bar")
-    p_build.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="notebooks to execute at once (default: one per CPU core)",
-    )
+    _add_run_options(p_build, "notebooks to build")
     p_build.add_argument(
         "--force",
         action="store_true",
@@ -229,24 +234,7 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="NN",
         help="chapter numbers to include, e.g. --chapters 00 01 04 (default: all)",
     )
-    p_teach.add_argument(
-        "--notebooks",
-        default=paths.NOTEBOOKS_DIR,
-        type=Path,
-        metavar="DIR",
-        help="folder of chapters (default: the project's notebooks/)",
-    )
-    p_teach.add_argument(
-        "--timeout", type=int, default=120, metavar="SECONDS", help="longest a cell may run"
-    )
-    p_teach.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="chapters to run at once (default: one per core)",
-    )
-    p_teach.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_run_options(p_teach, "chapters")
     p_teach.set_defaults(func=_cmd_teach)
 
     p_validate = sub.add_parser(

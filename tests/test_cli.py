@@ -7,7 +7,9 @@ import pytest
 from helpers.cli import main, make_parser
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["build", "--help"], ["teach", "--help"], ["validate", "--help"]]
+)
 def test_help_exits_cleanly(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(argv)
