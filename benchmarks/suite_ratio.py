@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from helpers import kernel_env
 from helpers.build import CurrentEnvKernelSpecManager
@@ -49,14 +51,34 @@ def main() -> int:
     kernel_env.prepare()
     notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     floor = sum(kernel_with_imports_seconds() for _ in notebooks)
-    start = time.perf_counter()
-    suite = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=PROJECT_ROOT)
-    suite_seconds = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "junit.xml"
+        start = time.perf_counter()
+        suite = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", f"--junitxml={report}"], cwd=PROJECT_ROOT
+        )
+        suite_seconds = time.perf_counter() - start
+        by_file = seconds_by_file(report)
     print(f"notebooks:        {len(notebooks)}")
     print(f"floor (serial):   {floor:7.1f} s  (one kernel start + helper imports per notebook)")
     print(f"full test suite:  {suite_seconds:7.1f} s  (exit status {suite.returncode})")
     print(f"ratio suite/floor: {suite_seconds / floor:.2f}  (target 1.5 or less)")
+    total = sum(by_file.values())
+    print(f"\ntest time summed over workers: {total:.1f} s; the largest files:")
+    for name, seconds in sorted(by_file.items(), key=lambda item: -item[1])[:12]:
+        print(f"  {seconds:6.1f} s  {seconds / total:5.1%}  {name}")
     return suite.returncode
+
+
+def seconds_by_file(junit_xml: Path) -> dict[str, float]:
+    """Test time per file (notebooks and test modules) from a JUnit XML report."""
+    import xml.etree.ElementTree as ET
+
+    totals: dict[str, float] = {}
+    for case in ET.parse(junit_xml).iter("testcase"):
+        name = case.get("file") or case.get("classname", "?").split("::")[0]
+        totals[name] = totals.get(name, 0.0) + float(case.get("time", 0))
+    return totals
 
 
 if __name__ == "__main__":
