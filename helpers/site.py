@@ -144,7 +144,8 @@ def _card_html(card: Card) -> str:
 def landing_page(cards: list[Card]) -> str:
     """MyST source of the landing page: introduction, chapter cards and the table of contents."""
     grid = "\n".join(_card_html(card) for card in cards)
-    toctree = "\n".join(card.page for card in cards)
+    # Numbered in the sidebar, so that "chapter 04" is easy to find.
+    toctree = "\n".join(f"{card.number} · {card.title} <{card.page}>" for card in cards)
     return f"""# {SITE_TITLE}
 
 A cited dataset and a series of narrative notebooks on NATO's engagement with
