@@ -50,11 +50,22 @@ def slide_type(cell: nbformat.NotebookNode) -> str:
     return "skip"
 
 
+#: Sections of a chapter that are for running it, not for a lecture.
+SKIPPED_SECTIONS = ("## Imports",)
+
+
 def with_slide_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` whose cells carry reveal.js slide types."""
+    """A copy of ``nb`` whose cells carry reveal.js slide types.
+
+    The sections in :data:`SKIPPED_SECTIONS` are left out, heading and all.
+    """
     copy = nbformat.from_dict(nb)
+    skipping = False
     for cell in copy.cells:
-        cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
+        kind = slide_type(cell)
+        if cell.cell_type == "markdown" and kind == "slide":
+            skipping = cell.source.lstrip().startswith(SKIPPED_SECTIONS)
+        cell.metadata["slideshow"] = {"slide_type": "skip" if skipping else kind}
     return copy
 
 
@@ -83,7 +94,11 @@ def exporter():
 
 def write_deck(nb: nbformat.NotebookNode, target: Path) -> Path:
     """Write the deck of an executed notebook to ``target`` (an ``.html`` file)."""
-    body, _ = exporter().from_notebook_node(with_slide_metadata(nb))
+    from helpers.chapters import chapter_title
+
+    # The page title (browser tab, bookmarks) is the chapter's own title.
+    resources = {"metadata": {"name": chapter_title(nb)}}
+    body, _ = exporter().from_notebook_node(with_slide_metadata(nb), resources=resources)
     target.write_text(body, encoding="utf-8")
     return target
 

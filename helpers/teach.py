@@ -27,10 +27,16 @@ from pathlib import Path
 import nbformat
 
 from helpers.chapters import NAV_TAG, apply_navigation, chapters, navigation
-from helpers.paths import NOTEBOOKS_DIR
+from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 #: Cells with this tag hold an exercise's worked answer.
 SOLUTION_TAG = "solution"
+#: Files of the collection copied into every pack, and their names there.
+PACK_COPIES = {
+    "CITATION.cff": "CITATION.cff",
+    "LICENSE": "LICENSE-code.txt",
+    "data/LICENSE.md": "LICENSE-data-and-text.md",
+}
 #: File that marks a folder as a class pack, so that remaking it may replace it.
 PACK_MARKER = ".nato-iraq-pack"
 
@@ -64,10 +70,23 @@ def select_chapters(numbers: Sequence[str] | None, folder: Path = NOTEBOOKS_DIR)
     return [series[n] for n in sorted(set(wanted))]
 
 
+#: Tag of the empty cell a student version has where a solution was.
+ANSWER_TAG = "answer"
+ANSWER_PROMPT = "# Your answer here"
+
+
 def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` without its solution cells and without outputs."""
+    """A copy of ``nb`` without outputs, each run of solution cells replaced by an answer cell."""
     copy = nbformat.from_dict(nb)
-    copy.cells = [c for c in copy.cells if SOLUTION_TAG not in c.metadata.get("tags", [])]
+    cells = []
+    for cell in copy.cells:
+        if SOLUTION_TAG not in cell.metadata.get("tags", []):
+            cells.append(cell)
+        elif not (cells and ANSWER_TAG in cells[-1].metadata.get("tags", [])):
+            answer = nbformat.v4.new_code_cell(ANSWER_PROMPT, id=f"answer-{cell.get('id', '')}")
+            answer.metadata["tags"] = [ANSWER_TAG]
+            cells.append(answer)
+    copy.cells = cells
     for cell in copy.cells:
         if cell.cell_type == "code":
             cell.outputs = []
@@ -167,16 +186,23 @@ Made by `nato-iraq teach` from the research notebook collection. Chapters in thi
 
 ## Using it
 
-- The notebooks load the dataset and the helper modules of the collection. Run
-  them from the collection's folder with its environment:
-  `uv run jupyter lab`, then open the notebook from this pack.
+- The notebooks load the dataset and the helper modules of the collection, so
+  they run with the collection's environment. From this folder:
+  `uv run --project PATH/TO/COLLECTION jupyter lab` (PATH/TO/COLLECTION is the
+  folder holding the collection's `pyproject.toml`). Where a worked solution
+  was, a student notebook has an empty cell tagged `answer`.
 - Slides: open a `.slides.html` file in a browser; arrow keys move between
-  slides, `s` opens the speaker view. Keep `slides/vendor/` beside the decks.
-- Figures: keep each chart's source line (it is part of the image) and cite the
-  collection (see its `CITATION.cff`). The dataset is CC BY 4.0; the source
-  texts belong to their publishers, and the dataset holds only short quotes.
+  slides, `s` opens the speaker view, and long slides scroll. Keep
+  `slides/vendor/` beside the decks.
+- Figures: keep each chart's source line (it is part of the image), and give
+  credit as `LICENSE-data-and-text.md` shows; cite the collection with
+  `CITATION.cff`. The code is MIT (`LICENSE-code.txt`); the data, text and
+  charts are CC BY 4.0. The source texts belong to their publishers: the
+  dataset holds only short quotes from them.
 - Links between chapters point at this pack's own files; where a chapter is
-  not in the pack, its title is kept without a link.
+  not in the pack, its title is kept without a link. Text that names a
+  chapter left out (such as "the next chapter") is not rewritten: check the
+  Summary and "What's next" cells when you cut a shorter course.
 """
 
 
@@ -247,6 +273,9 @@ def make_pack(
         (pack / "README.md").write_text(
             pack_readme([p.name for p in paths], figures), encoding="utf-8"
         )
+        # Whoever gets the pack gets the terms and the citation with it.
+        for name, target in PACK_COPIES.items():
+            shutil.copy(PROJECT_ROOT / name, pack / target)
         (pack / PACK_MARKER).write_text("made by nato-iraq teach\n", encoding="utf-8")
         from helpers.site import swap_into_place
 

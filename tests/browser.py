@@ -174,11 +174,27 @@ def check_page(context, file: Path, screenshot: Path | None = None) -> PageRepor
     return report
 
 
-def reveal_slide_count(context, deck: Path) -> int:
-    """Open a reveal.js deck and return its slide count once reveal.js has started.
+_WALK_SLIDES = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
+  const seen = [];
+  R.slide(0, 0);
+  for (let i = 0; i < R.getTotalSlides(); i++) {
+    const s = R.getCurrentSlide();
+    seen.push({index: i, scroll: s.scrollHeight, client: s.clientHeight,
+               overflow: getComputedStyle(s).overflowY,
+               bottom: s.getBoundingClientRect().bottom, viewport: window.innerHeight});
+    R.next();
+  }
+  resolve(seen);
+}))"""
+
+
+def reveal_slides(context, deck: Path) -> list[dict]:
+    """Open a reveal.js deck, wait until reveal.js has started, and measure every slide.
 
     nbconvert loads reveal.js as a require.js module, so there is no global
-    ``Reveal``; it is fetched through ``require``.
+    ``Reveal``; it is fetched through ``require``. Each slide gives its content
+    height (``scroll``), its visible height (``client``), its CSS overflow and
+    where its bottom edge lies in the window.
     """
     page = context.new_page()
     try:
@@ -191,9 +207,17 @@ def reveal_slide_count(context, deck: Path) -> int:
             })""",
             timeout=15_000,
         )
-        return page.evaluate(
-            """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'],
-                                                   R => resolve(R.getTotalSlides())))"""
-        )
+        return page.evaluate(_WALK_SLIDES)
     finally:
         page.close()
+
+
+def unreadable_slides(slides: list[dict]) -> list[str]:
+    """Slides whose content runs off the window and cannot be scrolled into view."""
+    problems = []
+    for s in slides:
+        if s["bottom"] > s["viewport"] + 1:
+            problems.append(f"slide {s['index']}: bottom edge below the window")
+        if s["scroll"] > s["client"] + 1 and s["overflow"] not in ("auto", "scroll"):
+            problems.append(f"slide {s['index']}: {s['scroll']} px of content in {s['client']} px")
+    return problems

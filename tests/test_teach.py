@@ -18,7 +18,7 @@ from helpers import figure_pack, slides, teach
 from helpers.cli import main
 from helpers.paths import NOTEBOOKS_DIR
 from helpers.site import swap_into_place
-from tests.browser import browser, check_page, chromium_or_skip, reveal_slide_count
+from tests.browser import browser, check_page, chromium_or_skip, reveal_slides, unreadable_slides
 
 pytestmark = pytest.mark.slow
 
@@ -99,6 +99,11 @@ def test_student_version_drops_solutions_and_keeps_the_prompts() -> None:
     assert prompts and prompts == [c.source for c in student.cells if c.source in prompts]
     assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
     assert tagged(nb, teach.SOLUTION_TAG), "the original is left as it was"
+    # One empty answer cell per exercise with a worked solution.
+    answers = tagged(student, teach.ANSWER_TAG)
+    solved = [c for c in nb.cells if c.source.startswith("### Exercise")]
+    assert 0 < len(answers) <= len(solved)
+    assert all(c.source == teach.ANSWER_PROMPT for c in answers)
 
 
 def _names(source: str) -> tuple[set[str], set[str]]:
@@ -222,13 +227,9 @@ def test_charts_are_collected_once_with_title_and_sources(tmp_path: Path) -> Non
 
 
 def test_the_pack_has_its_parts_and_a_readme(pack: Path, demo: Path) -> None:
-    assert sorted(p.name for p in pack.iterdir() if not p.name.startswith(".")) == [
-        "README.md",
-        "figures",
-        "instructor",
-        "slides",
-        "student",
-    ]
+    assert sorted(p.name for p in pack.iterdir() if not p.name.startswith(".")) == sorted(
+        ["README.md", "figures", "instructor", "slides", "student", *teach.PACK_COPIES.values()]
+    )
     readme = (pack / "README.md").read_text(encoding="utf-8")
     for folder in ("student/", "instructor/", "slides/", "figures/"):
         assert f"`{folder}`" in readme
@@ -273,4 +274,21 @@ def test_slides_work_offline_in_the_browser(pack: Path, demo: Path) -> None:
         report = check_page(context, deck)
         assert report.problems == []
         assert report.network_requests == []
-        assert reveal_slide_count(context, deck) >= 3
+        measured = reveal_slides(context, deck)
+    assert len(measured) >= 3
+    assert unreadable_slides(measured) == []
+
+
+def test_a_slide_too_long_for_the_window_is_reported() -> None:
+    fits = {
+        "index": 0,
+        "scroll": 500,
+        "client": 500,
+        "overflow": "visible",
+        "bottom": 700,
+        "viewport": 800,
+    }
+    scrolls = {**fits, "index": 1, "scroll": 2000, "client": 700, "overflow": "auto"}
+    clipped = {**scrolls, "index": 2, "overflow": "visible"}
+    assert unreadable_slides([fits, scrolls]) == []
+    assert unreadable_slides([clipped]) == ["slide 2: 2000 px of content in 700 px"]
