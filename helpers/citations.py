@@ -15,6 +15,18 @@ import pandas as pd
 
 from helpers.data import Dataset
 
+#: What each citation row carries of its source.
+SOURCE_COLUMNS = [
+    "source_id",
+    "short_name",
+    "source_type",
+    "date",
+    "url",
+    "title",
+    "publisher",
+    "quote_origin",
+]
+
 
 def citations_for(ds: Dataset, record_ids: Iterable[str]) -> pd.DataFrame:
     """Citations of ``record_ids`` with each source's short name, type, date and URL.
@@ -25,7 +37,7 @@ def citations_for(ds: Dataset, record_ids: Iterable[str]) -> pd.DataFrame:
     order = {rid: i for i, rid in enumerate(ids)}
     cites = ds.citations[ds.citations["record_id"].isin(ids)]
     merged = cites.merge(
-        ds.sources[["source_id", "short_name", "source_type", "date", "url"]],
+        ds.sources[SOURCE_COLUMNS],
         on="source_id",
         how="left",
         validate="many_to_one",
@@ -47,12 +59,40 @@ def source_names(ds: Dataset, record_ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(cites["short_name"]))
 
 
+#: How a quote that is not the source's own words is labelled (see ``quote_origin``).
+QUOTE_LABELS = {"project_summary": "project's summary", "gazetteer_name": "gazetteer name"}
+
+
+def quote_html(citation: pd.Series) -> str:
+    """The quote of one citation row: in quotation marks only when it is the source's words.
+
+    Quotes of supplementary sources are the words of the project's one-line
+    summary of the page, and GeoNames quotes are place names; they are shown
+    plainly, with a label, so that no reader takes them for the page's text.
+    """
+    words = html.escape(citation["quote"])
+    label = QUOTE_LABELS.get(citation["quote_origin"])
+    if label is None:
+        return f"<q>{words}</q>"
+    return f'<span class="summary">{words}</span> <small>({label})</small>'
+
+
+def source_tooltip(citation: pd.Series) -> str:
+    """What hovering over a source name shows: the source's title, publisher and date."""
+    parts = [citation["title"]]
+    if pd.notna(citation["publisher"]) and citation["publisher"]:
+        parts.append(citation["publisher"])
+    parts.append(citation["date"] if pd.notna(citation["date"]) else "undated")
+    return html.escape(", ".join(str(p) for p in parts), quote=True)
+
+
 def cite_html(ds: Dataset, record_id: str) -> str:
     """Inline HTML: bracketed short source names, each with its quote as a tooltip."""
     cites = citations_for(ds, [record_id])
     parts = []
     for _, row in cites.iterrows():
-        quote = html.escape(f"“{row['quote']}”", quote=True)
+        quote = row["quote"] if row["quote_origin"] == "source_text" else None
+        tip = html.escape(f"“{quote}”", quote=True) if quote else source_tooltip(row)
         name = html.escape(row["short_name"])
-        parts.append(f'<span class="cite" title="{quote}">{name}</span>')
+        parts.append(f'<span class="cite" title="{tip}">{name}</span>')
     return "[" + "; ".join(parts) + "]"

@@ -9,12 +9,13 @@ fallback, identical on every run.
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.citations import citations_for
+from helpers.citations import citations_for, quote_html, source_tooltip
 from helpers.data import Dataset
 
 #: Units whose singular is not the plural minus "s".
@@ -160,11 +161,10 @@ def describe_record(ds: Dataset, record_id: str) -> tuple[str, str]:
 def _sources_html(cites: pd.DataFrame) -> str:
     items = []
     for _, c in cites.iterrows():
-        quote = html.escape(f"“{c['quote']}”")
+        # The quote is on screen already; hovering tells which text it is from.
         name = html.escape(c["short_name"])
         items.append(
-            f'<span class="cite" title="{quote}"><b>{name}</b>: '
-            f"<q>{html.escape(c['quote'])}</q></span>"
+            f'<span class="cite" title="{source_tooltip(c)}"><b>{name}</b>: {quote_html(c)}</span>'
         )
     return "<br>".join(items)
 
@@ -223,3 +223,27 @@ def discrepancy_facts(ds: Dataset, discrepancy_id: str) -> Rendered:
     table = facts(ds, list(claims), caption=f"{row['topic']} ({row['kind']})")
     note = f"Note: {row['note']}"
     return Rendered(f"{table.html}<p><em>{html.escape(note)}</em></p>", f"{table.text}\n{note}")
+
+
+def discrepancy_notes(ds: Dataset, discrepancy_ids: Sequence[str]) -> Rendered:
+    """The dataset's notes (our words) on the given disagreements, one row each.
+
+    A compact companion to :func:`discrepancy_facts` for when the versions and
+    their quotes are shown elsewhere: topic, kind of disagreement, and the note.
+    """
+    rows = ds.discrepancies.set_index("discrepancy_id").loc[list(discrepancy_ids)]
+    body = "".join(
+        f"<tr><td>{html.escape(r['topic'])}</td><td>{html.escape(r['kind'])}</td>"
+        f"<td>{html.escape(r['note'])}</td></tr>"
+        for _, r in rows.iterrows()
+    )
+    table = (
+        '<table class="facts"><thead><tr><th>Disagreement</th><th>Kind</th>'
+        f"<th>Our note</th></tr></thead><tbody>{body}</tbody></table>"
+    )
+    text = "\n\n".join(
+        f"{r['topic']} ({r['kind']}):\n"
+        + textwrap.fill(r["note"], 88, initial_indent="  ", subsequent_indent="  ")
+        for _, r in rows.iterrows()
+    )
+    return Rendered(table, text)

@@ -18,6 +18,7 @@ import hashlib
 import html
 import io
 import math
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -40,6 +41,12 @@ WORDS_PER_MINUTE = 200
 MINUTES_PER_FIGURE = 0.5
 THUMBNAIL_WIDTH = 480
 SITE_TITLE = "NATO and Iraq, 2004 to today"
+#: How the sources page explains each ``quote_origin``.
+QUOTE_ORIGINS = {
+    "source_text": "the text itself",
+    "project_summary": "the project's one-line summary of the page, not the page's own words",
+    "gazetteer_name": "the gazetteer's place names",
+}
 _ASSETS = Path(__file__).with_name("site_assets")
 
 
@@ -55,7 +62,7 @@ class Card:
     number: str
     title: str
     question: str
-    minutes: int
+    minutes: int  # time to learn: as the chapter states it, else estimated
     thumbnail: bytes | None  # PNG of the chapter's key figure, scaled down
 
 
@@ -82,6 +89,20 @@ def reading_minutes(nb: nbformat.NotebookNode) -> int:
             figures += sum("image/png" in out.get("data", {}) for out in cell.outputs)
     minutes = (prose + 2 * code) / WORDS_PER_MINUTE + MINUTES_PER_FIGURE * figures
     return max(1, math.ceil(minutes))
+
+
+#: How a chapter states its own time to learn, in its prerequisites.
+TIME_TO_LEARN = re.compile(r"\*\*Time to learn\*\*:\s*(\d+)\s*min")
+
+
+def stated_minutes(nb: nbformat.NotebookNode) -> int | None:
+    """The "Time to learn" a chapter states for itself, if it does."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = TIME_TO_LEARN.search(cell.source)
+            if match:
+                return int(match.group(1))
+    return None
 
 
 def key_figure_png(nb: nbformat.NotebookNode) -> bytes | None:
@@ -118,7 +139,8 @@ def chapter_card(path: Path) -> Card:
         number=path.name[:2],
         title=chapter_title(nb),
         question=chapter_question(nb, path),
-        minutes=reading_minutes(nb),
+        # The chapter's own figure wins, so that the card and the page agree.
+        minutes=stated_minutes(nb) or reading_minutes(nb),
         thumbnail=thumbnail(png) if png else None,
     )
 
@@ -137,7 +159,7 @@ def _card_html(card: Card) -> str:
         f'<div class="card-body"><span class="card-number">Chapter {card.number}</span>\n'
         f'<span class="card-title">{title}</span>\n'
         f'<span class="card-question">{html.escape(card.question)}</span>\n'
-        f'<span class="card-time">{card.minutes} min read</span></div></a>'
+        f'<span class="card-time">Time to learn: {card.minutes} min</span></div></a>'
     )
 
 
@@ -151,8 +173,10 @@ def landing_page(cards: list[Card]) -> str:
 A cited dataset and a series of narrative notebooks on NATO's engagement with
 Iraq: the training mission NTM-I (2004-2011), the partnership years that
 followed, and NATO Mission Iraq (NMI) from 2018. Every fact comes from a named
-source with a short verbatim quote; where the sources disagree, each version is
-kept and the disagreement is shown.
+source with a short verbatim quote (in quotation marks when it is the source's
+own words; plain and labelled when it comes from the project's one-line summary
+of a page); where the sources disagree, each version is kept and the
+disagreement is shown.
 
 Start with the dataset tour if you want to rerun or adapt the analyses; start
 with the overview if you want the story. The [data](data.md) page describes
@@ -226,13 +250,16 @@ def sources_page(sources: list[dict[str, str]]) -> str:
             f"- **Publisher:** {publisher}\n"
             f"- **Date:** {date} ({source['date_basis']}). {source['date_note']}\n"
             f"- **Address:** {link}\n"
-            f"- **Kind:** {source['source_type'].replace('_', ' ')}\n\n"
+            f"- **Kind:** {source['source_type'].replace('_', ' ')}\n"
+            f"- **Quotes are from:** {QUOTE_ORIGINS[source['quote_origin']]}\n\n"
             f"{source['notes']}\n"
         )
     return (
         "# Sources\n\nEvery fact in the dataset cites one of these texts with a short"
-        " verbatim quote. The texts belong to their publishers; the dataset holds only"
-        " the quotes.\n\n" + "\n".join(entries)
+        " verbatim quote: from the text itself, or, for the pages the project knows"
+        " through a one-line summary, from that summary (each entry says which). The"
+        " texts belong to their publishers; the dataset holds only the quotes.\n\n"
+        + "\n".join(entries)
     )
 
 

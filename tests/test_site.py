@@ -57,6 +57,13 @@ def test_reading_time_counts_prose_code_and_charts() -> None:
     assert site.reading_minutes(nb) == 4
 
 
+def test_a_chapter_states_its_own_time_to_learn() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("- **Time to learn**: 25 minutes")]
+    assert site.stated_minutes(nb) == 25
+    assert site.stated_minutes(nbformat.v4.new_notebook()) is None
+
+
 def test_key_figure_is_the_tagged_chart_else_the_first() -> None:
     first, second = _png(10, 10), _png(20, 10)
     cells = []
@@ -102,7 +109,7 @@ def test_landing_page_has_a_card_per_chapter(built_site: Path) -> None:
         nb = nbformat.read(chapter.path, as_version=4)
         assert site.chapter_question(nb, chapter.path) in index.replace("&#x27;", "'")
         assert (built_site / "_static" / "thumbs" / f"{chapter.number}.png").is_file()
-    assert len(re.findall(r'class="card-time">\d+ min read<', index)) == len(series)
+    assert len(re.findall(r'class="card-time">Time to learn: \d+ min<', index)) == len(series)
 
 
 def test_every_chapter_page_shows_its_charts_and_citations(built_site: Path) -> None:

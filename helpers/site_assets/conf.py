@@ -6,7 +6,7 @@ no theme asset is fetched from the internet.
 
 project = "NATO and Iraq, 2004 to today"
 author = "The NATO-Iraq notebook collection"
-copyright = "the contributors; data CC BY 4.0"
+copyright = "the contributors. Code: MIT; data, text and charts: CC BY 4.0"
 
 extensions = ["myst_nb"]
 # The notebooks are executed by `nato-iraq build`; the site only shows them.
