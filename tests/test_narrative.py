@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.data import load
-from helpers.narrative import describe_record, discrepancy_facts, facts, figure_wording
+from helpers.narrative import (
+    describe_record,
+    discrepancy_facts,
+    discrepancy_notes,
+    facts,
+    figure_wording,
+)
 
 DS = load()
 
@@ -47,3 +53,24 @@ def test_discrepancy_facts_list_every_claim_and_the_note() -> None:
     rendered = discrepancy_facts(DS, "dis-ntm-i-end-wording")
     assert repr(rendered).count("\n") >= 2
     assert "Note:" in repr(rendered)
+
+
+def test_only_a_sources_own_words_are_put_in_quotation_marks() -> None:
+    # Fortin is cited by a NATO text (its own words) and by a supplementary
+    # source (the project's one-line summary of a press report).
+    cites = DS.citations[DS.citations["record_id"] == "per-dany-fortin"]
+    origins = set(cites.merge(DS.sources, on="source_id")["quote_origin"])
+    assert "project_summary" in origins
+    html = facts(DS, ["per-dany-fortin"]).html
+    for _, c in cites.merge(DS.sources, on="source_id").iterrows():
+        if c["quote_origin"] == "source_text":
+            assert f"<q>{c['quote']}</q>" in html.replace("&#x27;", "'")
+        else:
+            assert f"<q>{c['quote']}" not in html
+            assert "(project&#x27;s summary)" in html or "(project's summary)" in html
+
+
+def test_disagreement_notes_are_a_table_with_wrapped_text() -> None:
+    notes = discrepancy_notes(DS, ["dis-saceur-title"])
+    assert notes.html.startswith('<table class="facts">')
+    assert max(len(line) for line in notes.text.splitlines()) <= 90
