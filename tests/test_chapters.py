@@ -138,3 +138,10 @@ def test_the_readme_lists_every_chapter_with_its_question() -> None:
     for chapter in CHAPTERS:
         question = nbformat.read(chapter.path, as_version=4).metadata["nato_iraq"]["question"]
         assert f"| `{chapter.path.stem}` | {question} |" in readme, chapter.path.name
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.path.name)
+def test_every_chapter_shows_whole_quotes_in_tables(chapter) -> None:
+    nb = nbformat.read(chapter.path, as_version=4)
+    imports = next(c for c in nb.cells if c.cell_type == "code" and "ds = load()" in c.source)
+    assert "use_reading_display()" in imports.source
