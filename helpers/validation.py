@@ -279,6 +279,7 @@ def domain_problems(raw: dict[str, RawTable], facts_unreadable: bool = False) ->
     problems += _citation_problems(raw, records, references_checkable)
     problems += _figure_bound_problems(raw)
     problems += _mission_end_problems(raw)
+    problems += _appointment_end_problems(raw)
     problems += _discrepancy_problems(raw, records, references_checkable)
     return problems
 
@@ -518,6 +519,29 @@ def _mission_end_problems(raw: dict[str, RawTable]) -> list[Problem]:
         return status, f"end status {status!r} needs {words}"
 
     return _row_problems(raw.get("missions"), "end_status", check)
+
+
+#: What each status of an appointment's end requires of its to_date.
+TO_STATUS_RULES = {
+    "ended": (True, "a to_date"),
+    "in_post": (False, "no to_date"),
+    "not_stated": (False, "no to_date"),
+}
+
+
+def _appointment_end_problems(raw: dict[str, RawTable]) -> list[Problem]:
+    """An appointment's to_status agrees with its to_date."""
+
+    def check(row: dict) -> tuple[str, str] | None:
+        status = row["to_status"]
+        if pd.isna(status) or status not in TO_STATUS_RULES:
+            return None  # a missing or unknown status is Frictionless's to report
+        wants_date, words = TO_STATUS_RULES[status]
+        if (not pd.isna(row["to_date"])) == wants_date:
+            return None
+        return status, f"to_status {status!r} needs {words}"
+
+    return _row_problems(raw.get("appointments"), "to_status", check)
 
 
 def _discrepancy_problems(

@@ -264,3 +264,14 @@ def test_an_ongoing_mission_needs_a_last_reported_date(data_copy: Path) -> None:
     edit_cell(data_copy, "missions", row, "last_reported", "")
     problem = find(validate(data_copy), file="missions.csv", line=row + 1, column="end_status")
     assert "needs no end_date and a last_reported date" in problem.message
+
+
+def test_an_ended_post_needs_its_end_date(data_copy: Path) -> None:
+    rows = read_rows(data_copy / "appointments.csv")
+    header = rows[0]
+    row = next(i for i, r in enumerate(rows[1:], 1) if r[header.index("to_status")] == "ended")
+    edit_cell(data_copy, "appointments", row, "to_date", "")
+    problem = find(validate(data_copy), file="appointments.csv", line=row + 1, column="to_status")
+    assert problem.message == "to_status 'ended' needs a to_date"
+    edit_cell(data_copy, "appointments", row, "to_status", "not_stated")
+    assert validate(data_copy) == []
