@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -25,6 +26,10 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+from helpers.chapters import METADATA_KEY, NAV_TAG, apply_navigation, has_tag
+from helpers.digest import files_digest
+from helpers.paths import PROJECT_ROOT
 
 #: Cell metadata keys that change on every run and must not be stored.
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
@@ -123,8 +128,6 @@ def execute_notebook(
                 raise CellFailure(path, index + 1, cell.source, detail) from None
     strip_volatile_metadata(nb)
     if navigation is not None:
-        from helpers.chapters import apply_navigation
-
         apply_navigation(nb, navigation)
     return nb
 
@@ -148,6 +151,26 @@ def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
         raise
 
 
+def swap_into_place(new: Path, target: Path, marker: str) -> None:
+    """Replace ``target`` with ``new``; never leaves a mix of old and new files.
+
+    ``new`` must hold the file ``marker``. A non-empty ``target`` without it
+    was not written by this project and is never deleted: that is an error.
+    """
+    if target.exists() and any(target.iterdir()) and not (target / marker).exists():
+        raise FileExistsError(
+            f"{target} exists and was not made by nato-iraq (no {marker} in it);"
+            " choose an empty or new folder"
+        )
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{new.name}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
 #: Everything besides the notebook itself that its outputs depend on.
 SHARED_INPUTS = ("data/*.csv", "data/datapackage.json", "helpers/**/*", "uv.lock")
 #: Helper modules that run the build and never run inside a notebook: editing
@@ -164,25 +187,17 @@ BUILD_ONLY = (
     "helpers/slides_template/*",
     "helpers/slides_vendor/**/*",
 )
-#: Where a notebook records the fingerprint of the inputs it was executed with.
-METADATA_KEY = "nato_iraq"
 
 
 def shared_inputs_digest(root: Path | None = None) -> str:
     """A hash of the data, the helpers and the lockfile (contents, not times)."""
-    from helpers.paths import PROJECT_ROOT
-
     root = root or PROJECT_ROOT
-    digest = hashlib.sha256()
     files = sorted(
         {p for pattern in SHARED_INPUTS for p in root.glob(pattern) if p.is_file()}
         - set(root.glob("helpers/**/__pycache__/*"))
         - {p for pattern in BUILD_ONLY for p in root.glob(pattern)}
     )
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(files, label=lambda path: path.relative_to(root).as_posix())
 
 
 def input_fingerprint(nb: nbformat.NotebookNode, shared: str) -> str:
@@ -191,12 +206,10 @@ def input_fingerprint(nb: nbformat.NotebookNode, shared: str) -> str:
     Navigation cells and outputs are left out: they do not change what the
     notebook computes.
     """
-    from helpers.chapters import NAV_TAG
-
     cells = [
         [cell.cell_type, cell.source, cell.metadata.get("tags", [])]
         for cell in nb.cells
-        if NAV_TAG not in cell.metadata.get("tags", [])
+        if not has_tag(cell, NAV_TAG)
     ]
     payload = json.dumps([cells, shared], sort_keys=True).encode()
     return hashlib.sha256(payload).hexdigest()
@@ -215,13 +228,11 @@ class BuildReport:
         return not self.failures
 
 
-def _refresh_navigation(path: Path, source: str | None) -> None:
-    """Rewrite only the navigation cells of an up-to-date notebook, if they changed."""
+def _refresh_navigation(path: Path, nb: nbformat.NotebookNode, source: str | None) -> None:
+    """Rewrite only the navigation cells of an up-to-date notebook ``nb`` (read from
+    ``path``), if they changed."""
     if source is None:
         return
-    from helpers.chapters import apply_navigation
-
-    nb = nbformat.read(path, as_version=4)
     before = nbformat.writes(nb)
     apply_navigation(nb, source)
     if nbformat.writes(nb) != before:
@@ -268,7 +279,7 @@ def build_notebooks(
         on_disk = nbformat.read(path, as_version=4)
         fingerprint = input_fingerprint(on_disk, shared)
         if not force and on_disk.metadata.get(METADATA_KEY, {}).get("inputs") == fingerprint:
-            _refresh_navigation(path, navigation.get(path))
+            _refresh_navigation(path, on_disk, navigation.get(path))
             skipped.append(path)
             bar.write(f"current {path.name}  (inputs unchanged; --force runs it)", file=sys.stderr)
             bar.update()

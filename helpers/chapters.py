@@ -16,6 +16,30 @@ import nbformat
 from helpers.paths import NOTEBOOKS_DIR
 
 NAV_TAG = "nav"
+#: Where a notebook keeps the project's own metadata (its question, its build fingerprint).
+METADATA_KEY = "nato_iraq"
+#: File names of the chapters: two digits, an underscore, a name.
+CHAPTER_GLOB = "[0-9][0-9]_*.ipynb"
+
+
+def has_tag(cell: nbformat.NotebookNode, tag: str) -> bool:
+    """Whether ``cell`` carries the cell tag ``tag``."""
+    return tag in cell.metadata.get("tags", [])
+
+
+def chart_count(cell: nbformat.NotebookNode) -> int:
+    """How many charts (PNG outputs) a cell shows; 0 for a cell without outputs."""
+    return sum("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+
+
+def chapter_number(path: Path) -> str:
+    """A chapter's number, from its file name: ``04`` for ``04_nmi.ipynb``."""
+    return path.name[:2]
+
+
+def chapter_paths(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The chapters' files in ``folder``, in file-name order, without opening them."""
+    return sorted(folder.glob(CHAPTER_GLOB))
 
 
 @dataclass(frozen=True)
@@ -44,9 +68,9 @@ def chapter_title(nb: nbformat.NotebookNode) -> str:
 def chapters(folder: Path = NOTEBOOKS_DIR) -> list[Chapter]:
     """Every chapter in file-name order (``NN_name.ipynb``)."""
     found = []
-    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+    for path in chapter_paths(folder):
         nb = nbformat.read(path, as_version=4)
-        found.append(Chapter(path, path.name[:2], chapter_title(nb)))
+        found.append(Chapter(path, chapter_number(path), chapter_title(nb)))
     return found
 
 
@@ -75,7 +99,7 @@ def navigation(folder: Path = NOTEBOOKS_DIR) -> dict[Path, str]:
 
 def apply_navigation(nb: nbformat.NotebookNode, source: str) -> None:
     """Replace the navigation cells of ``nb`` in place (after the title, and last)."""
-    cells = [c for c in nb.cells if NAV_TAG not in c.metadata.get("tags", [])]
+    cells = [c for c in nb.cells if not has_tag(c, NAV_TAG)]
     if source:
         cells = [
             cells[0],

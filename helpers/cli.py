@@ -69,8 +69,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.no_site:
         return 0
     # The site always shows the whole series, even when only some notebooks ran.
-    chapters = sorted(args.notebooks.glob("[0-9][0-9]_*.ipynb"))
-    return _build_site(args.site, chapters, args.force)
+    from helpers.chapters import chapter_paths
+
+    return _build_site(args.site, chapter_paths(args.notebooks), args.force)
 
 
 def _build_site(out: Path, notebooks: list[Path], force: bool) -> int:

@@ -14,7 +14,6 @@ the last one is skipped (see :func:`site_inputs_digest`).
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import io
 import math
@@ -26,8 +25,18 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.chapters import NAV_TAG, chapter_title
+from helpers.build import swap_into_place
+from helpers.chapters import (
+    METADATA_KEY,
+    NAV_TAG,
+    chapter_number,
+    chapter_paths,
+    chapter_title,
+    chart_count,
+    has_tag,
+)
 from helpers.datapackage import read_datapackage
+from helpers.digest import files_digest
 from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 
 SITE_DIR = PROJECT_ROOT / "site"
@@ -68,7 +77,7 @@ class Card:
 
 def chapter_question(nb: nbformat.NotebookNode, path: Path) -> str:
     """The question a chapter answers, stored in its metadata (``nato_iraq.question``)."""
-    question = nb.metadata.get("nato_iraq", {}).get("question", "").strip()
+    question = nb.metadata.get(METADATA_KEY, {}).get("question", "").strip()
     if not question:
         raise ValueError(
             f"{path}: notebook metadata has no 'nato_iraq.question'; add the question"
@@ -86,7 +95,7 @@ def reading_minutes(nb: nbformat.NotebookNode) -> int:
             prose += words
         elif cell.cell_type == "code":
             code += words
-            figures += sum("image/png" in out.get("data", {}) for out in cell.outputs)
+            figures += chart_count(cell)
     minutes = (prose + 2 * code) / WORDS_PER_MINUTE + MINUTES_PER_FIGURE * figures
     return max(1, math.ceil(minutes))
 
@@ -108,7 +117,7 @@ def stated_minutes(nb: nbformat.NotebookNode) -> int | None:
 def key_figure_png(nb: nbformat.NotebookNode) -> bytes | None:
     """The PNG of the cell tagged ``key-figure``, else of the first chart."""
     code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
-    tagged = [cell for cell in code_cells if KEY_FIGURE_TAG in cell.metadata.get("tags", [])]
+    tagged = [cell for cell in code_cells if has_tag(cell, KEY_FIGURE_TAG)]
     for cell in tagged + code_cells:
         for output in cell.outputs:
             png = output.get("data", {}).get("image/png")
@@ -130,13 +139,13 @@ def thumbnail(png: bytes, width: int = THUMBNAIL_WIDTH) -> bytes:
     return out.getvalue()
 
 
-def chapter_card(path: Path) -> Card:
-    """The landing-page card of the notebook at ``path``."""
-    nb = nbformat.read(path, as_version=4)
+def chapter_card(path: Path, nb: nbformat.NotebookNode | None = None) -> Card:
+    """The landing-page card of the notebook at ``path`` (``nb``: its content, if read)."""
+    nb = nb if nb is not None else nbformat.read(path, as_version=4)
     png = key_figure_png(nb)
     return Card(
         page=f"chapters/{path.stem}",
-        number=path.name[:2],
+        number=chapter_number(path),
         title=chapter_title(nb),
         question=chapter_question(nb, path),
         # The chapter's own figure wins, so that the card and the page agree.
@@ -286,27 +295,23 @@ def site_inputs_digest(notebooks: list[Path], data_dir: Path = DATA_DIR) -> str:
         *sorted(p for p in _ASSETS.rglob("*") if p.is_file()),
         PROJECT_ROOT / "uv.lock",
     ]
-    digest = hashlib.sha256()
-    for path in files:
-        if path.exists():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(files)
 
 
-def _chapter_copy(path: Path) -> nbformat.NotebookNode:
+def _without_navigation(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The notebook as the site shows it: the theme's navigation replaces the nav cells."""
-    nb = nbformat.read(path, as_version=4)
-    nb.cells = [cell for cell in nb.cells if NAV_TAG not in cell.metadata.get("tags", [])]
+    nb.cells = [cell for cell in nb.cells if not has_tag(cell, NAV_TAG)]
     return nb
 
 
 def write_sources(src: Path, notebooks: list[Path], data_dir: Path) -> list[Card]:
     """Lay out the Sphinx source folder ``src``; return the landing-page cards."""
-    cards = [chapter_card(path) for path in notebooks]
     (src / "chapters").mkdir(parents=True)
+    cards = []
     for path in notebooks:
-        nbformat.write(_chapter_copy(path), src / "chapters" / path.name)
+        nb = nbformat.read(path, as_version=4)
+        cards.append(chapter_card(path, nb))
+        nbformat.write(_without_navigation(nb), src / "chapters" / path.name)
     shutil.copytree(data_dir, src / "data", ignore=shutil.ignore_patterns(".*"))
     static = src / "_static"
     (static / "thumbs").mkdir(parents=True)
@@ -354,26 +359,6 @@ def _tail(text: str, lines: int = 40) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def swap_into_place(new: Path, target: Path, marker: str = STAMP_NAME) -> None:
-    """Replace ``target`` with ``new``; never leaves a mix of old and new files.
-
-    ``new`` must hold the file ``marker``. A non-empty ``target`` without it
-    was not written by this project and is never deleted: that is an error.
-    """
-    if target.exists() and any(target.iterdir()) and not (target / marker).exists():
-        raise FileExistsError(
-            f"{target} exists and was not made by nato-iraq (no {marker} in it);"
-            " choose an empty or new folder"
-        )
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{new.name}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old)
-
-
 @dataclass(frozen=True)
 class SiteReport:
     """What :func:`build_site` did."""
@@ -395,7 +380,7 @@ def build_site(
     Raises :class:`SiteBuildError` on any Sphinx warning or error; ``out`` is
     then left as it was.
     """
-    notebooks = sorted(notebooks or NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = sorted(notebooks or chapter_paths(NOTEBOOKS_DIR))
     digest = site_inputs_digest(notebooks, data_dir)
     stamp = out / STAMP_NAME
     if not force and stamp.exists() and stamp.read_text().strip() == digest:
@@ -408,7 +393,7 @@ def build_site(
         run_sphinx(src, html_dir, work_dir / "doctrees")
         _clean_output(html_dir)
         (html_dir / STAMP_NAME).write_text(digest + "\n")
-        swap_into_place(html_dir, out)
+        swap_into_place(html_dir, out, marker=STAMP_NAME)
     return SiteReport(out, built=True, pages=len(list(out.rglob("*.html"))))
 
 

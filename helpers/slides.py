@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.chapters import NAV_TAG
+from helpers.chapters import NAV_TAG, chapter_title, chart_count, has_tag
 
 VENDOR_DIR = Path(__file__).with_name("slides_vendor")
 TEMPLATE_NAME = "slides_template"
@@ -31,8 +31,7 @@ VENDOR_LINK = "vendor"
 
 def slide_type(cell: nbformat.NotebookNode) -> str:
     """Where a cell goes in the deck: "slide", "subslide", "-" (same slide) or "skip"."""
-    tags = cell.metadata.get("tags", [])
-    if NAV_TAG in tags:
+    if has_tag(cell, NAV_TAG):
         return "skip"
     if cell.cell_type == "markdown":
         first = cell.source.lstrip().split("\n", 1)[0]
@@ -44,7 +43,7 @@ def slide_type(cell: nbformat.NotebookNode) -> str:
     if cell.cell_type == "code":
         if not cell.get("outputs"):
             return "skip"  # nothing to show once the code is hidden
-        if any("image/png" in out.get("data", {}) for out in cell.outputs):
+        if chart_count(cell):
             return "subslide"
         return "-"
     return "skip"
@@ -94,8 +93,6 @@ def exporter():
 
 def write_deck(nb: nbformat.NotebookNode, target: Path) -> Path:
     """Write the deck of an executed notebook to ``target`` (an ``.html`` file)."""
-    from helpers.chapters import chapter_title
-
     # The page title (browser tab, bookmarks) is the chapter's own title.
     resources = {"metadata": {"name": chapter_title(nb)}}
     body, _ = exporter().from_notebook_node(with_slide_metadata(nb), resources=resources)

@@ -26,7 +26,15 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.chapters import NAV_TAG, apply_navigation, chapters, navigation
+from helpers.chapters import (
+    METADATA_KEY,
+    NAV_TAG,
+    apply_navigation,
+    chapter_number,
+    chapter_paths,
+    has_tag,
+    navigation,
+)
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 #: Cells with this tag hold an exercise's worked answer.
@@ -57,7 +65,7 @@ class PackReport:
 
 def select_chapters(numbers: Sequence[str] | None, folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The notebooks of the chapters numbered ``numbers`` (all when None), in order."""
-    series = {chapter.number: chapter.path for chapter in chapters(folder)}
+    series = {chapter_number(path): path for path in chapter_paths(folder)}
     if not numbers:
         return list(series.values())
     wanted = [f"{int(n):02d}" if n.isdigit() else n for n in numbers]
@@ -80,9 +88,9 @@ def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     copy = nbformat.from_dict(nb)
     cells = []
     for cell in copy.cells:
-        if SOLUTION_TAG not in cell.metadata.get("tags", []):
+        if not has_tag(cell, SOLUTION_TAG):
             cells.append(cell)
-        elif not (cells and ANSWER_TAG in cells[-1].metadata.get("tags", [])):
+        elif not (cells and has_tag(cells[-1], ANSWER_TAG)):
             answer = nbformat.v4.new_code_cell(ANSWER_PROMPT, id=f"answer-{cell.get('id', '')}")
             answer.metadata["tags"] = [ANSWER_TAG]
             cells.append(answer)
@@ -91,7 +99,7 @@ def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-    copy.metadata.pop("nato_iraq", None)
+    copy.metadata.pop(METADATA_KEY, None)
     return copy
 
 
@@ -118,7 +126,7 @@ def relink_chapters(nb: nbformat.NotebookNode, in_pack: set[str], suffix: str) -
 
 def _with_pack_navigation(nb: nbformat.NotebookNode, line: str) -> None:
     """Previous/next links among the pack's own chapters (a short course skips some)."""
-    if any(NAV_TAG in c.metadata.get("tags", []) for c in nb.cells):
+    if any(has_tag(c, NAV_TAG) for c in nb.cells):
         apply_navigation(nb, line)
 
 
@@ -245,7 +253,7 @@ def make_pack(
             executed = build.execute_notebook(
                 student_path,
                 timeout=timeout,
-                preamble=_figure_preamble(dirs["figures"], path.name[:2]),
+                preamble=_figure_preamble(dirs["figures"], chapter_number(path)),
             )
             build.write_atomically(executed, student_path)
             relink_chapters(executed, in_pack, slides.DECK_SUFFIX)
@@ -277,7 +285,5 @@ def make_pack(
         for name, target in PACK_COPIES.items():
             shutil.copy(PROJECT_ROOT / name, pack / target)
         (pack / PACK_MARKER).write_text("made by nato-iraq teach\n", encoding="utf-8")
-        from helpers.site import swap_into_place
-
-        swap_into_place(pack, out, marker=PACK_MARKER)
+        build.swap_into_place(pack, out, marker=PACK_MARKER)
     return PackReport(out, [p.name for p in paths], figures, time.perf_counter() - start)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import hashlib
 import io
 import os
 import re
@@ -34,6 +33,7 @@ import pandas as pd
 
 from helpers.datapackage import DataPackage, Table, read_datapackage
 from helpers.dates import DATE_PATTERN, may_precede, parse_partial_date
+from helpers.digest import files_digest
 from helpers.paths import DATAPACKAGE, PROJECT_ROOT
 
 MAX_QUOTE_WORDS = 20
@@ -278,8 +278,7 @@ def domain_problems(raw: dict[str, RawTable], facts_unreadable: bool = False) ->
     references_checkable = not facts_unreadable
     problems += _citation_problems(raw, records, references_checkable)
     problems += _figure_bound_problems(raw)
-    problems += _mission_end_problems(raw)
-    problems += _appointment_end_problems(raw)
+    problems += _status_problems(raw)
     problems += _discrepancy_problems(raw, records, references_checkable)
     return problems
 
@@ -497,51 +496,69 @@ def _figure_bound_problems(raw: dict[str, RawTable]) -> list[Problem]:
     return _row_problems(raw.get("figures"), "value_low|value_high", check)
 
 
-#: What each end status requires of end_date and last_reported.
-END_RULES = {
-    "ended": (True, False, "an end_date and no last_reported"),
-    "ongoing": (False, True, "no end_date and a last_reported date"),
-    "not_stated": (False, False, "neither end_date nor last_reported"),
-}
+@dataclass(frozen=True)
+class StatusRule:
+    """A status column whose value says which of some date columns are filled.
+
+    ``needs`` maps each status to the columns it requires filled (True) or
+    empty (False), and to how the message words that.
+    """
+
+    table: str
+    column: str
+    label: str
+    needs: dict[str, tuple[dict[str, bool], str]]
 
 
-def _mission_end_problems(raw: dict[str, RawTable]) -> list[Problem]:
-    """An end status agrees with the end date and the last-reported date."""
+STATUS_RULES = [
+    StatusRule(
+        "missions",
+        "end_status",
+        "end status",
+        {
+            "ended": (
+                {"end_date": True, "last_reported": False},
+                "an end_date and no last_reported",
+            ),
+            "ongoing": (
+                {"end_date": False, "last_reported": True},
+                "no end_date and a last_reported date",
+            ),
+            "not_stated": (
+                {"end_date": False, "last_reported": False},
+                "neither end_date nor last_reported",
+            ),
+        },
+    ),
+    StatusRule(
+        "appointments",
+        "to_status",
+        "to_status",
+        {
+            "ended": ({"to_date": True}, "a to_date"),
+            "in_post": ({"to_date": False}, "no to_date"),
+            "not_stated": ({"to_date": False}, "no to_date"),
+        },
+    ),
+]
 
-    def check(row: dict) -> tuple[str, str] | None:
-        status = row["end_status"]
-        if pd.isna(status) or status not in END_RULES:
-            return None  # a missing or unknown status is Frictionless's to report
-        wants_end, wants_reported, words = END_RULES[status]
-        has = (not pd.isna(row["end_date"]), not pd.isna(row["last_reported"]))
-        if has == (wants_end, wants_reported):
-            return None
-        return status, f"end status {status!r} needs {words}"
 
-    return _row_problems(raw.get("missions"), "end_status", check)
+def _status_problems(raw: dict[str, RawTable]) -> list[Problem]:
+    """Each status (a mission's end, an appointment's end) agrees with its date columns."""
+    problems = []
+    for rule in STATUS_RULES:
 
+        def check(row: dict, rule: StatusRule = rule) -> tuple[str, str] | None:
+            status = row[rule.column]
+            if pd.isna(status) or status not in rule.needs:
+                return None  # a missing or unknown status is Frictionless's to report
+            filled, words = rule.needs[status]
+            if all((not pd.isna(row[column])) == want for column, want in filled.items()):
+                return None
+            return status, f"{rule.label} {status!r} needs {words}"
 
-#: What each status of an appointment's end requires of its to_date.
-TO_STATUS_RULES = {
-    "ended": (True, "a to_date"),
-    "in_post": (False, "no to_date"),
-    "not_stated": (False, "no to_date"),
-}
-
-
-def _appointment_end_problems(raw: dict[str, RawTable]) -> list[Problem]:
-    """An appointment's to_status agrees with its to_date."""
-
-    def check(row: dict) -> tuple[str, str] | None:
-        status = row["to_status"]
-        if pd.isna(status) or status not in TO_STATUS_RULES:
-            return None  # a missing or unknown status is Frictionless's to report
-        wants_date, words = TO_STATUS_RULES[status]
-        if (not pd.isna(row["to_date"])) == wants_date:
-            return None
-        return status, f"to_status {status!r} needs {words}"
-
-    return _row_problems(raw.get("appointments"), "to_status", check)
+        problems += _row_problems(raw.get(rule.table), rule.column, check)
+    return problems
 
 
 def _discrepancy_problems(
@@ -593,12 +610,8 @@ def validate(data_dir: Path | None = None) -> list[Problem]:
 
 def fingerprint(data_dir: Path) -> str:
     """A hash of the data files and of the rules that check them."""
-    digest = hashlib.sha256()
     rules = [Path(__file__), Path(__file__).with_name("datapackage.py")]
-    for path in [*sorted(data_dir.glob("*.csv")), data_dir / "datapackage.json", *rules]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    return digest.hexdigest()
+    return files_digest([*sorted(data_dir.glob("*.csv")), data_dir / "datapackage.json", *rules])
 
 
 def ensure_valid(data_dir: Path) -> None:

@@ -15,9 +15,9 @@ import nbformat
 import pytest
 
 from helpers import figure_pack, slides, teach
+from helpers.build import swap_into_place
 from helpers.cli import main
 from helpers.paths import NOTEBOOKS_DIR
-from helpers.site import swap_into_place
 from tests.browser import browser, check_page, chromium_or_skip, reveal_slides, unreadable_slides
 
 pytestmark = pytest.mark.slow
