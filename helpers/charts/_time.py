@@ -35,7 +35,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 
 from helpers.dates import parse_partial_date
-from helpers.style import TEXT_GREY
+from helpers.style import TEXT_GREY, lay_out
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -514,7 +514,7 @@ def key_above(ax: Axes, handles: list, labels: list[str], ncol: int = 2, left: f
             frameon=False,
             numpoints=1,  # explicit: some styles (classic) draw two markers
         )
-        fig.canvas.draw()
+        lay_out(fig)
         if legend.get_window_extent().x1 <= fig.bbox.width - 0.1 * fig.dpi:
             break
     key_pt = legend.get_window_extent().height * 72 / fig.dpi
@@ -527,7 +527,7 @@ def key_above(ax: Axes, handles: list, labels: list[str], ncol: int = 2, left: f
 def fit_top(ax: Axes, title: Text, gap_in: float = 0.15) -> None:
     """Set the top margin so ``title`` (above the key) sits ``gap_in`` below the figure's top."""
     fig = ax.figure
-    fig.canvas.draw()
+    lay_out(fig)
     top_px = title.get_window_extent(fig.canvas.get_renderer()).y1
     shift_in = (top_px - fig.bbox.height) / fig.dpi + gap_in
     fig.subplots_adjust(top=fig.subplotpars.top - shift_in / fig.get_figheight())
@@ -536,8 +536,7 @@ def fit_top(ax: Axes, title: Text, gap_in: float = 0.15) -> None:
 def left_of_labels(ax: Axes) -> float:
     """Axes fraction (negative) of the left edge of the y tick labels and y-axis label."""
     fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = lay_out(fig)
     box = ax.get_window_extent(renderer)
     texts = [*ax.get_yticklabels(), ax.yaxis.label]
     leftmost = min(t.get_window_extent(renderer).x0 for t in texts if t.get_text())
@@ -547,8 +546,7 @@ def left_of_labels(ax: Axes) -> float:
 def fit_left(ax: Axes, gap_in: float = 0.12) -> None:
     """Set the left margin so the y tick labels and y-axis label start ``gap_in`` from the edge."""
     fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = lay_out(fig)
     texts = [*ax.get_yticklabels(), ax.yaxis.label]
     leftmost = min(t.get_window_extent(renderer).x0 for t in texts if t.get_text())
     shift_in = gap_in - leftmost / fig.dpi

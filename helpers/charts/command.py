@@ -36,7 +36,7 @@ from matplotlib.transforms import Bbox
 from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.dates import parse_partial_date
-from helpers.style import TEXT_GREY, finish, house_style, mission_colour, new_figure
+from helpers.style import TEXT_GREY, finish, house_style, lay_out, mission_colour, new_figure
 
 #: Relations that run from a subordinate up to a superior (drawn upwards).
 HIERARCHY = ("political_control", "reports_to", "operational_authority")
@@ -456,7 +456,7 @@ def _fit_boxes(
     names are; the pair of texts is then centred on the row.
     """
     texts = {n: _draw_box_texts(ax, infos[n], x, d * ROW) for n, (x, d) in nodes.items()}
-    ax.figure.canvas.draw()
+    lay_out(ax.figure)
     line = _extent(ax, texts[next(iter(texts))][0]).height
     gap = 0.2 * line
     width = max(_extent(ax, t).width for pair in texts.values() for t in pair if t)
@@ -604,9 +604,9 @@ def command_structure(
     )
     legend = _legend(ax, ds, columns)
 
-    fig.canvas.draw()
+    lay_out(fig)
     patches = _fit_boxes(ax, nodes, infos)
-    fig.canvas.draw()
+    lay_out(fig)
     obstacles = [_extent(ax, p) for p in patches.values()]
     labels = [job for column in columns for job in _draw_links(ax, column, patches, obstacles)]
     for label, start, end, rad, spread in labels:

@@ -36,7 +36,7 @@ from helpers.charts._time import (
 )
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, new_figure
+from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, lay_out, new_figure
 
 #: Okabe-Ito colours handed to nations in turn, in an order whose neighbours
 #: also differ in grey (yellow, too pale for a bar on white, comes last).
@@ -283,8 +283,7 @@ def _widen_to_fit(ax: Axes, rounds: int = 4) -> None:
     """
     fig = ax.figure
     for _ in range(rounds):
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
+        renderer = lay_out(fig)
         box = ax.get_window_extent(renderer)
         extents = [t.get_window_extent(renderer) for t in ax.texts]
         over_left = max(0.0, box.x0 + 4 - min(e.x0 for e in extents))

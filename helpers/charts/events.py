@@ -41,7 +41,7 @@ from helpers.charts._time import (
 from helpers.charts.timeline import ROW_LABELS, descendants, mission_colour_of
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import MISSION_COLOURS, NEUTRAL, finish, house_style, new_figure
+from helpers.style import MISSION_COLOURS, NEUTRAL, finish, house_style, lay_out, new_figure
 
 #: Kinds of event, each with a marker shape, so the chart reads without colour.
 #: Every ``event_type`` of the codebook is in one group.
@@ -460,8 +460,7 @@ def _draw_callouts(
         for _, event in events.iterrows()
     ]  # fmt: skip
     fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = lay_out(fig)
     sizes = [_size_pt(text, renderer, fig.dpi) for text in texts]
     # A leader meets a day's marker, or a month or year bar anywhere but its ends.
     inset = _MARKER_PT
@@ -508,8 +507,7 @@ def _draw_callout(ax: Axes, text: Text, side: int, box: Box, y_start: float, sca
 
 def _fit_height(fig: Figure, ax: Axes, title: Text, axes_in: float, bottom_in: float) -> None:
     """Size the figure so the axes are ``axes_in`` tall, with room for the title, key and notes."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = lay_out(fig)
     top_in = (title.get_window_extent(renderer).y1 - ax.get_window_extent(renderer).y1) / fig.dpi
     top_in += 0.15
     height = top_in + axes_in + bottom_in

@@ -44,7 +44,7 @@ from matplotlib.transforms import Bbox
 from helpers.charts.command import wrap_even
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import OKABE_ITO, finish, house_style, mission_colour, new_figure
+from helpers.style import OKABE_ITO, finish, house_style, lay_out, mission_colour, new_figure
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 
@@ -1268,7 +1268,7 @@ def places_map(
     _unmapped_caption(ax_detail, lists[1])
 
     # Labels last: their positions are measured on the final layout.
-    fig.canvas.draw()
+    lay_out(fig)
     _connect_extent(fig, ax_wide, ax_detail, detail)
     obstacles = _obstacles(ax_wide, cities)
     place_point_labels(ax_wide, cities, obstacles)
@@ -1277,7 +1277,7 @@ def places_map(
 
     obstacles = _obstacles(ax_detail, mapped_sites)
     scale = _scale_bar(ax_detail, detail)
-    fig.canvas.draw()
+    lay_out(fig)
     obstacles.append(scale.get_window_extent(fig.canvas.get_renderer()).padded(4))
     obstacles += _label_hosts(ax_detail, ds, region, detail, hosts, host_sites)
     place_point_labels(ax_detail, mapped_sites, obstacles)

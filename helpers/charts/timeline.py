@@ -37,7 +37,15 @@ from helpers.charts._time import (
 )
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import MISSION_COLOURS, NEUTRAL, TEXT_GREY, finish, house_style, new_figure
+from helpers.style import (
+    MISSION_COLOURS,
+    NEUTRAL,
+    TEXT_GREY,
+    finish,
+    house_style,
+    lay_out,
+    new_figure,
+)
 
 #: Periods that are only one secondary timeline's labels for parts of NMI
 #: ("NMI I", "NMI II"), not NATO divisions: left out unless asked for by id.
@@ -184,8 +192,7 @@ def _label_rows(ax: Axes, rows: pd.DataFrame) -> None:
     ax.set_yticks(range(len(rows)), labels)
     ax.tick_params(axis="y", length=0)
     fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = lay_out(fig)
     ticks = ax.yaxis.get_major_ticks()
     for tick, (_, mission) in zip(ticks, rows.iterrows(), strict=True):
         tick.label1.set_horizontalalignment("left")
