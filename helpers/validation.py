@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import io
+import json
 import os
 import re
 import tempfile
@@ -163,27 +165,41 @@ def _csv_records(text: str) -> list[tuple[list[str], int]]:
 
 
 def frictionless_problems(pkg: DataPackage, skip: set[str]) -> list[Problem]:
-    """Run Frictionless on the package; translate its report into problems.
+    """Run Frictionless on each table; translate its reports into problems.
 
-    Tables in ``skip`` (already failed on structure) are left out.
+    Tables in ``skip`` (already failed on structure) are left out. A table
+    whose file and codebook entry were checked before in this process is not
+    checked again: after an edit to one table, only that table is re-read.
     """
-    import frictionless  # slow import: only when validation actually runs
-
-    # Foreign keys are checked by foreign_key_problems instead: Frictionless
-    # re-reads every referenced table for each key, which doubled the time of
-    # a validation, and our ids are plain strings that a set lookup checks.
-    descriptor = copy.deepcopy(pkg.descriptor)
-    for resource in descriptor["resources"]:
-        resource.get("schema", {}).pop("foreignKeys", None)
-    report = frictionless.Package(descriptor, basepath=str(pkg.base)).validate()
     problems = []
-    for task in report.tasks:
-        if task.name in skip:
+    for name, table in pkg.tables.items():
+        if name in skip:
             continue
-        table = pkg.table(task.name)
-        for error in task.errors:
-            problems.append(_translate(table, error))
+        resource = next(r for r in pkg.descriptor["resources"] if r["name"] == name)
+        problems += _table_problems(pkg, table, resource)
     return problems
+
+
+#: Problems found by Frictionless, by the hash of a table's codebook entry and file.
+_CHECKED: dict[str, tuple[Problem, ...]] = {}
+
+
+def _table_problems(pkg: DataPackage, table: Table, resource: dict) -> tuple[Problem, ...]:
+    """Frictionless's problems with one table, remembered by what was checked."""
+    path = pkg.base / table.path
+    entry = json.dumps(resource, sort_keys=True).encode()
+    key = hashlib.sha256(entry + b"\0" + path.read_bytes()).hexdigest()
+    if key not in _CHECKED:
+        import frictionless  # slow import: only when validation actually runs
+
+        # Foreign keys are checked by foreign_key_problems instead: Frictionless
+        # re-reads every referenced table for each key, which doubled the time
+        # of a validation, and our ids are plain strings that a set lookup checks.
+        descriptor = copy.deepcopy(resource)
+        descriptor.get("schema", {}).pop("foreignKeys", None)
+        report = frictionless.Resource(descriptor, basepath=str(pkg.base)).validate()
+        _CHECKED[key] = tuple(_translate(table, e) for task in report.tasks for e in task.errors)
+    return _CHECKED[key]
 
 
 def foreign_key_problems(pkg: DataPackage, raw: dict[str, RawTable]) -> list[Problem]:
