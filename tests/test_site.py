@@ -35,6 +35,13 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """One browser for the module's browser checks (starting one takes about 2 s)."""
+    with browser(chromium_or_skip()) as context:
+        yield context
+
+
 def _png(width: int, height: int) -> bytes:
     from PIL import Image
 
@@ -176,27 +183,23 @@ def test_unchanged_inputs_keep_the_site_and_a_failure_keeps_the_old_one(tmp_path
 # --- in the browser -------------------------------------------------------------------
 
 
-def test_every_page_loads_offline_without_errors(built_site: Path) -> None:
-    executable = chromium_or_skip()
+def test_every_page_loads_offline_without_errors(built_site: Path, chromium) -> None:
     pages = site.page_list(built_site)
     assert len(pages) >= len(chapters(NOTEBOOKS_DIR)) + 3
     problems: list[str] = []
-    with browser(executable) as context:
-        for page in pages:
-            shot = SCREENSHOT if page == built_site / "index.html" else None
-            problems += check_page(context, page, screenshot=shot).problems
+    for page in pages:
+        shot = SCREENSHOT if page == built_site / "index.html" else None
+        problems += check_page(chromium, page, screenshot=shot).problems
     assert problems == []
     assert SCREENSHOT.stat().st_size > 10_000
 
 
-def test_the_browser_check_catches_broken_pages(tmp_path: Path) -> None:
-    executable = chromium_or_skip()
+def test_the_browser_check_catches_broken_pages(tmp_path: Path, chromium) -> None:
     page = tmp_path / "broken.html"
     page.write_text(
         '<html><body><img src="missing.png"><a href="nowhere.html">x</a>'
         '<a href="#no-anchor">y</a><script>console.error("boom")</script></body></html>'
     )
-    with browser(executable) as context:
-        report = check_page(context, page)
+    report = check_page(chromium, page)
     assert report.broken_images and report.console_errors
     assert len(report.broken_links) == 2
