@@ -1,7 +1,8 @@
 """How far the full test suite is from its floor.
 
 The floor is what no test suite can avoid: for every notebook, start one
-kernel and import the helpers that the chapters use, one after the other.
+kernel and import what that notebook imports (the helpers, pandas and the
+rest), one notebook after the other.
 The script measures the floor and the full suite (`pytest`, as the README runs
 it) in the same run and prints their ratio; the target is 1.5 or less.
 
@@ -20,17 +21,30 @@ from helpers import kernel_env
 from helpers.build import CurrentEnvKernelSpecManager
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
-#: What a chapter's imports cell costs, without the chapter's own work.
-IMPORTS = """\
-import pandas
-import matplotlib.pyplot
-import helpers.data, helpers.narrative, helpers.citations
-import helpers.charts.timeline, helpers.charts.events, helpers.charts.figures
-"""
+
+def imports_of(notebook: Path) -> str:
+    """Every import statement in the notebook's code cells, as one block of code.
+
+    What a notebook must load before its own work starts, without that work.
+    """
+    import ast
+
+    import nbformat
+
+    statements: list[str] = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        # IPython magics (%matplotlib inline) are not Python: leave them out.
+        code = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                statements.append(ast.unparse(node))
+    return "\n".join(dict.fromkeys(statements))
 
 
-def kernel_with_imports_seconds() -> float:
-    """Start one kernel, run the imports, shut it down; wall time in seconds."""
+def kernel_with_imports_seconds(imports: str) -> float:
+    """Start one kernel, run ``imports``, shut it down; wall time in seconds."""
     from jupyter_client.manager import KernelManager
 
     start = time.perf_counter()
@@ -39,7 +53,7 @@ def kernel_with_imports_seconds() -> float:
     client = km.client()
     client.start_channels()
     client.wait_for_ready(timeout=120)
-    reply = client.execute_interactive(IMPORTS, timeout=120, store_history=False)
+    reply = client.execute_interactive(imports, timeout=120, store_history=False)
     client.stop_channels()
     km.shutdown_kernel(now=True)
     if reply["content"]["status"] != "ok":
@@ -50,7 +64,7 @@ def kernel_with_imports_seconds() -> float:
 def main() -> int:
     kernel_env.prepare()
     notebooks = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-    floor = sum(kernel_with_imports_seconds() for _ in notebooks)
+    floor = sum(kernel_with_imports_seconds(imports_of(nb)) for nb in notebooks)
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
         start = time.perf_counter()
@@ -60,7 +74,7 @@ def main() -> int:
         suite_seconds = time.perf_counter() - start
         by_file = seconds_by_file(report)
     print(f"notebooks:        {len(notebooks)}")
-    print(f"floor (serial):   {floor:7.1f} s  (one kernel start + helper imports per notebook)")
+    print(f"floor (serial):   {floor:7.1f} s  (per notebook: a kernel and its imports)")
     print(f"full test suite:  {suite_seconds:7.1f} s  (exit status {suite.returncode})")
     print(f"ratio suite/floor: {suite_seconds / floor:.2f}  (target 1.5 or less)")
     total = sum(by_file.values())
