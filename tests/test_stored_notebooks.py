@@ -12,7 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.build import VOLATILE_CELL_METADATA
+from helpers.build import VOLATILE_CELL_METADATA, input_fingerprint, shared_inputs_digest
+from helpers.chapters import METADATA_KEY
 from helpers.paths import NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -51,3 +52,20 @@ def test_notebook_is_stored_clean(path: Path) -> None:
             if output.output_type == "stream" and output.name == "stderr":
                 problems.append(f"{where}: stored stderr output {output.text[:80]!r}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def shared_inputs() -> str:
+    return shared_inputs_digest()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_was_built_from_the_current_inputs(path: Path, shared_inputs: str) -> None:
+    # A stale fingerprint makes the next build re-run the notebook and rewrite
+    # the file, so a fresh clone would no longer build to a clean `git status`.
+    nb = nbformat.read(path, as_version=4)
+    stored = nb.metadata.get(METADATA_KEY, {}).get("inputs")
+    assert stored == input_fingerprint(nb, shared_inputs), (
+        f"{path.name} was built before the latest change to it, to data/ or to helpers/:"
+        " run `uv run nato-iraq build` and commit the notebooks"
+    )
