@@ -30,7 +30,12 @@ from helpers.charts._time import (
     draw_bar,
     x_of,
 )
-from helpers.charts.commanders import commanders_chart, nation_colours
+from helpers.charts.commanders import (
+    commander_bar,
+    commander_rows,
+    commanders_chart,
+    nation_colours,
+)
 from helpers.charts.events import assign_lanes, event_strip, place_callouts, select_events
 from helpers.charts.timeline import mission_rows, mission_timeline
 from helpers.data import load
@@ -119,6 +124,22 @@ def test_commanders_nmi(ds) -> Figure:
 def test_commanders_of_a_mission_with_undated_head(ds) -> None:
     fig = commanders_chart(ds, mission="mis-ntm-i")
     check_chart(fig, xlabel="Date")
+
+
+@pytest.mark.parametrize(
+    ("status", "last_kind"), [("in_post", "certain"), ("not_stated", "unknown_end")]
+)
+def test_a_term_without_an_end_date_follows_its_end_status(ds, status, last_kind) -> None:
+    rows = commander_rows(ds, "mis-nmi")
+    last = len(rows) - 1
+    assert not isinstance(rows.loc[last, "to_date"], str)
+    rows.loc[last, "to_status"] = status
+    mission = ds.missions.set_index("mission_id").loc["mis-nmi"]
+    bar = commander_bar(ds, rows, last, mission, as_of=D(2026, 1, 31))
+    assert bar.segments[-1].kind == last_kind
+    assert bar.ongoing == (status == "in_post")
+    if status == "in_post":
+        assert bar.stop == D(2026, 2, 1)
 
 
 def test_nation_colours_are_stable_across_missions(ds) -> None:

@@ -152,7 +152,11 @@ def commander_bar(
     ds: Dataset, rows: pd.DataFrame, i: int, mission: pd.Series, as_of: dt.date
 ) -> BarGeometry:
     """Geometry of row ``i``: within the mission's period, and ending (if unstated) by
-    the time the next commander took over."""
+    the time the next commander took over.
+
+    A commander recorded as still in post (``to_status`` "in_post") runs to
+    ``as_of``; an end the sources do not state ("not_stated") is drawn as unknown.
+    """
     row = rows.iloc[i]
     floor = day_span(mission["start_date"])[0] if isinstance(mission["start_date"], str) else None
     ceilings = [as_of + ONE_DAY]
@@ -164,6 +168,7 @@ def commander_bar(
     return bar_segments(
         row["from_date"] if isinstance(row["from_date"], str) else None,
         row["to_date"] if isinstance(row["to_date"], str) else None,
+        ongoing=row["to_status"] == "in_post",
         as_of=as_of,
         floor=floor,
         ceiling=min(ceilings),
