@@ -17,24 +17,7 @@ import pandas as pd
 
 from helpers.citations import citations_for, quote_html, source_tooltip
 from helpers.data import Dataset
-
-#: Units whose singular is not the plural minus "s".
-SINGULAR = {
-    "countries": "country",
-    "people": "person",
-    "personnel": "personnel",
-    "years": "year",
-    "teams": "team",
-    "courses": "course",
-    "officers": "officer",
-    "operations centres": "operations centre",
-    "helicopters": "helicopter",
-    "aircraft": "aircraft",
-    "casualties": "casualty",
-}
-
-#: A bound as a reader says it, before the number.
-BOUND_WORDS = {"at_least": "at least", "at_most": "at most", "about": "about", "exact": ""}
+from helpers.wording import figure_wording
 
 
 @dataclass(frozen=True)
@@ -49,28 +32,6 @@ class Rendered:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def format_number(value: float) -> str:
-    """350 -> '350'; 17500000 -> '17,500,000'; 17.5 -> '17.5'."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-
-
-def figure_wording(row: pd.Series) -> str:
-    """A figure as its bound says it: 'over 5,000 personnel', 'several hundred (200 to 999) ...'.
-
-    The source's own qualifier ("over", "nearly") is used where it gives one.
-    """
-    unit = str(row["unit"]).replace("_", " ")
-    if row["bound"] == "range":
-        number = f"{format_number(row['value_low'])} to {format_number(row['value_high'])}"
-        words = f"{row['qualifier']} ({number})" if pd.notna(row["qualifier"]) else number
-        return f"{words} {unit}"
-    value = row["value_low"] if pd.notna(row["value_low"]) else row["value_high"]
-    if value == 1:  # "1 year", "1 country"
-        unit = SINGULAR.get(unit, unit)
-    qualifier = row["qualifier"] if pd.notna(row["qualifier"]) else BOUND_WORDS[row["bound"]]
-    return " ".join(part for part in (qualifier, format_number(value), unit) if part)
 
 
 def _date_span(start, end) -> str:

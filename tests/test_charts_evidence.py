@@ -25,7 +25,6 @@ from helpers.charts.coverage import (
 )
 from helpers.charts.figures import (
     bounded_figures,
-    figure_wording,
     mark_for,
     row_description,
     select_figures,
@@ -179,28 +178,6 @@ def test_every_figure_in_the_data_has_a_mark(ds):
     for _, row in ds.figures.iterrows():
         mark = mark_for(row["bound"], row["value_low"], row["value_high"])
         assert mark.point is not None or mark.interval
-
-
-@pytest.mark.parametrize(
-    ("bound", "low", "high", "qualifier", "unit", "expected"),
-    [
-        ("at_least", 5000, None, "over", "personnel", "over 5,000"),
-        ("at_most", None, 2000, "nearly", "courses", "nearly 2,000"),
-        ("at_most", None, 999, "less than", "casualties", "less than 1,000"),
-        ("at_most", None, 3, "up to", "helicopters", "up to 3"),
-        ("about", 4000, 4000, "around", "personnel", "around 4,000"),
-        ("range", 200, 999, "several hundred", "personnel", "several hundred"),
-        ("range", 200, 300, None, "personnel", "200\u2013300"),
-        ("exact", 17_700_000, 17_700_000, None, "euro", "€17.7 million"),
-        ("at_least", 17_500_000, None, "over", "euro", "over €17.5 million"),
-        ("at_least", 12, None, None, "countries", "at least 12"),
-    ],
-)
-def test_wording_quotes_the_source(bound, low, high, qualifier, unit, expected):
-    row = pd.Series(
-        {"bound": bound, "value_low": low, "value_high": high, "qualifier": qualifier, "unit": unit}
-    )
-    assert figure_wording(row) == expected
 
 
 def test_own_source_aside_is_dropped_from_a_row_label():

@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from helpers.data import load
 from helpers.narrative import (
     describe_record,
     discrepancy_facts,
     discrepancy_notes,
     facts,
-    figure_wording,
 )
 
 DS = load()
-
-
-def figure(**values) -> pd.Series:
-    base = {"unit": "personnel", "qualifier": pd.NA, "value_low": pd.NA, "value_high": pd.NA}
-    return pd.Series({**base, **values})
-
-
-def test_bounds_keep_their_wording() -> None:
-    assert figure_wording(figure(bound="at_least", value_low=5000, qualifier="over")) == (
-        "over 5,000 personnel"
-    )
-    assert figure_wording(figure(bound="at_most", value_high=2000, unit="courses")) == (
-        "at most 2,000 courses"
-    )
-    assert figure_wording(
-        figure(bound="range", value_low=200, value_high=999, qualifier="several hundred")
-    ) == ("several hundred (200 to 999) personnel")
-    assert figure_wording(figure(bound="exact", value_low=1, value_high=1, unit="years")) == (
-        "1 year"
-    )
 
 
 def test_link_records_are_described_in_words() -> None:

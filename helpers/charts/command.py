@@ -37,6 +37,7 @@ from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.dates import parse_partial_date
 from helpers.style import TEXT_GREY, finish, house_style, lay_out, mission_colour, new_figure
+from helpers.wording import EN_DASH
 
 #: Relations that run from a subordinate up to a superior (drawn upwards).
 HIERARCHY = ("political_control", "reports_to", "operational_authority")
@@ -116,8 +117,6 @@ COLUMN_GAP = 0.5
 #: Offset between parallel links joining the same two boxes.
 PARALLEL_OFFSET = 0.075
 BODY_WRAP = 24
-#: Typographic dash for periods (a named constant keeps the source ASCII-clear).
-EN_DASH = "\u2013"
 #: Size of the figure (inches) and rows of the legend under the diagram.
 FIGSIZE = (11.0, 7.4)
 LEGEND_ROWS = 3

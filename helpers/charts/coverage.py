@@ -33,7 +33,6 @@ from helpers.charts.figures import (
     MARGIN_IN,
     add_title,
     discrepancy_topics,
-    figure_wording,
     fit_lines,
     footer_inches,
     inch_axes,
@@ -46,6 +45,7 @@ from helpers.charts.figures import (
 from helpers.citations import citations_for, source_names
 from helpers.data import Dataset
 from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, new_figure
+from helpers.wording import figure_wording
 
 #: Marks: disagreement in vermillion diamonds, agreement in blue circles, a fact
 #: stated by one source only in grey. Shapes differ too, for grayscale.
@@ -101,7 +101,7 @@ def record_label(ds: Dataset, record_id: str) -> str:
         return f"{row['date']}  {row['title']}"
     if table == "figures":
         text = row_description(row["description"], source_names(ds, [record_id]))
-        return f"{text}: {figure_wording(row)}"
+        return f"{text}: {figure_wording(row, with_unit=False)}"
     relation = str(row["relation"]).replace("_", " ") if "relation" in row.index else ""
     if table == "mission_partners":
         return f"{mission(row['mission_id'])}: {org(row['org_id'])} ({relation})"

@@ -52,6 +52,7 @@ from helpers.style import (
     mission_colour,
     new_figure,
 )
+from helpers.wording import figure_wording, number_or_none
 
 # --- layout helpers shared by the evidence charts --------------------------------------
 
@@ -61,8 +62,6 @@ FIG_WIDTH_IN = 10.0
 MARGIN_IN = 0.15
 #: Dark text for labels that carry data (the style's label colour).
 INK = "#333333"
-#: The en dash of spans such as '2004\u20132011' and '200\u2013999'.
-EN_DASH = "\u2013"
 #: Faint lines that guide the eye along a row.
 GUIDE = "#e6e6e6"
 
@@ -243,13 +242,9 @@ class Mark:
     approximate: bool
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
-
-
 def mark_for(bound: str, value_low: object, value_high: object) -> Mark:
     """The mark of a figure bounded as ``bound`` (see the table in the module docstring)."""
-    low, high = _number(value_low), _number(value_high)
+    low, high = number_or_none(value_low), number_or_none(value_high)
     if bound == "exact":
         return Mark(bound, low, low, low, True, None, False, False)
     if bound == "about":
@@ -264,42 +259,6 @@ def mark_for(bound: str, value_low: object, value_high: object) -> Mark:
     if bound == "range":
         return Mark(bound, low, high, None, False, None, True, False)
     raise ValueError(f"unknown bound {bound!r}")
-
-
-# Qualifiers meaning "strictly below": the dataset keeps the integer under the
-# stated number ('less than a thousand' is stored as at most 999), so the label
-# adds one back to quote the source's own number.
-_STRICTLY_BELOW = {"less than", "fewer than", "under", "below"}
-# A qualifier that already states the amount ('several hundred') needs no number.
-_AMOUNT_WORDS = re.compile(r"\b(dozens?|hundreds?|thousands?|millions?)$")
-_DEFAULT_QUALIFIER = {"about": "about", "at_least": "at least", "at_most": "at most"}
-
-
-def format_number(value: float, unit: str) -> str:
-    """A value as a reader writes it: '5,000', '€17.5 million'."""
-    if unit == "euro" and value >= 1_000_000:
-        return f"€{value / 1_000_000:,.4g} million"
-    if unit == "euro":
-        return f"€{value:,.0f}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
-
-
-def figure_wording(row: pd.Series) -> str:
-    """The source's wording of a figure: its qualifier and number ('over 5,000')."""
-    bound, unit = row["bound"], row["unit"]
-    qualifier = row["qualifier"] if pd.notna(row["qualifier"]) else ""
-    low, high = _number(row["value_low"]), _number(row["value_high"])
-    if bound == "exact":
-        return format_number(low, unit)
-    if bound == "range":
-        if _AMOUNT_WORDS.search(qualifier):
-            return qualifier
-        span = f"{format_number(low, unit)}{EN_DASH}{format_number(high, unit)}"
-        return f"{qualifier} {span}".strip()
-    value = high if bound == "at_most" else low
-    if bound == "at_most" and qualifier in _STRICTLY_BELOW and value % 10 == 9:
-        value += 1
-    return f"{qualifier or _DEFAULT_QUALIFIER[bound]} {format_number(value, unit)}"
 
 
 # --- choosing and ordering the figures ------------------------------------------------
@@ -600,7 +559,12 @@ def _format_axis(ax: Axes, unit: str, log: bool) -> str:
 
 def _wants_log(figures: list[pd.Series]) -> bool:
     """Log scale when the values span more than ~1.5 orders of magnitude."""
-    values = [v for f in figures for v in (_number(f["value_low"]), _number(f["value_high"])) if v]
+    values = [
+        v
+        for f in figures
+        for v in (number_or_none(f["value_low"]), number_or_none(f["value_high"]))
+        if v
+    ]
     return len(values) > 1 and max(values) / min(values) >= 50
 
 
@@ -638,7 +602,7 @@ def _draw_panel(ax: Axes, unit: str, rows: list[Row], colours: dict[str, str]) -
         ax.axhline(row.y, color=GUIDE, lw=0.8, zorder=1)
         left_pt, right_pt = draw_mark(ax, mark, row.y, colour)
         anchor = mark.high if mark.interval else mark.point
-        wording = figure_wording(fig_row)
+        wording = figure_wording(fig_row, with_unit=False)
         ax.annotate(
             wording,
             xy=(anchor, row.y),

@@ -26,7 +26,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from helpers.charts.figures import (
-    EN_DASH,
     FIG_WIDTH_IN,
     INK,
     MARGIN_IN,
@@ -42,6 +41,7 @@ from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.dates import parse_partial_date
 from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, mission_colour, new_figure
+from helpers.wording import EN_DASH
 
 #: Counts shade from white to the Okabe-Ito blue: darker means more, in grayscale too.
 COUNT_CMAP = LinearSegmentedColormap.from_list("counts", ["#ffffff", OKABE_ITO["blue"]])

@@ -45,6 +45,7 @@ from helpers.charts.command import wrap_even
 from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.style import OKABE_ITO, finish, house_style, lay_out, mission_colour, new_figure
+from helpers.wording import EN_DASH
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
 
@@ -108,8 +109,6 @@ MARKER_LEGEND = {
 #: Kilometres in one degree of latitude (mean Earth radius 6371 km).
 KM_PER_DEGREE = 2 * math.pi * 6371.0 / 360
 
-#: Typographic dash for periods (a named constant keeps the source ASCII-clear).
-EN_DASH = "\u2013"
 
 #: Kinds of mapped place, weakest first; a place with several roles takes the strongest.
 KIND_RANK = ("site", "summit", "command", "mission_hq")
