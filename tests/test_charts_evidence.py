@@ -91,6 +91,17 @@ def test_bounded_figures_for_one_mission(ds):
     return fig
 
 
+def test_a_discrepancy_split_across_units_points_to_its_other_side(ds):
+    # Atlantic Council counts people, the NTM-I page courses: two panels, one discrepancy.
+    fig = bounded_figures(
+        ds, figure_ids=["fig-ntm-i-courses-allied-countries", "fig-ntm-i-out-of-country-trainees"]
+    )
+    notes = sorted(t.get_text() for ax in fig.axes for t in ax.texts if "see also" in t.get_text())
+    assert notes == ["see also: courses \u2193", "see also: people \u2191"]
+    alone = bounded_figures(ds, figure_ids=["fig-ntm-i-courses-allied-countries"])
+    assert not [t for ax in alone.axes for t in ax.texts if "see also" in t.get_text()]
+
+
 @pytest.mark.mpl_image_compare(filename="source_coverage.png", style=MPL_STYLE)
 def test_source_coverage_default(ds):
     fig = source_coverage(ds)

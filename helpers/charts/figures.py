@@ -350,6 +350,8 @@ class Row:
     description: tuple[str, ...] = ()
     text: str = ""
     source: str = ""
+    #: For a heading: the other panels that hold figures of the same discrepancy.
+    see_also: str = ""
 
 
 #: The y unit of every panel: one line of 9 pt text, in points.
@@ -390,6 +392,34 @@ def _panel_rows(
             rows.append(row)
             y += height + _ROW_GAP
     return rows
+
+
+def _link_split_discrepancies(panels: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """Point each discrepancy heading to the other panels holding figures of it.
+
+    Sources that disagree may count different things ('2,000 people' against
+    '2,000 courses'), so one discrepancy can sit in several unit panels; the
+    heading says where its other side is, and whether that panel is below or above.
+    """
+    order = list(panels)
+    units_of: dict[str, list[str]] = {}
+    for unit, rows in panels.items():
+        for row in rows:
+            if row.kind == "heading":
+                units_of.setdefault(row.text, []).append(unit)
+
+    def see_also(topic: str, unit: str) -> str:
+        others = [u for u in units_of[topic] if u != unit]
+        arrows = ["\u2193" if order.index(u) > order.index(unit) else "\u2191" for u in others]
+        parts = [f"{u.replace('_', ' ')} {arrow}" for u, arrow in zip(others, arrows, strict=True)]
+        return f"see also: {', '.join(parts)}" if parts else ""
+
+    return {
+        unit: [
+            replace(r, see_also=see_also(r.text, unit)) if r.kind == "heading" else r for r in rows
+        ]
+        for unit, rows in panels.items()
+    }
 
 
 def _panel_lines(rows: list[Row]) -> float:
@@ -583,6 +613,19 @@ def _draw_heading(ax: Axes, row: Row) -> None:
         color=TEXT_GREY,
         annotation_clip=False,
     )
+    if row.see_also:
+        ax.annotate(
+            row.see_also,
+            xy=(0, row.y),
+            xycoords=ax.get_yaxis_transform(),
+            xytext=(6, -1),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=8.5,
+            fontstyle="italic",
+            color=TEXT_GREY,
+        )
 
 
 def _draw_panel(ax: Axes, unit: str, rows: list[Row], colours: dict[str, str]) -> None:
@@ -800,9 +843,9 @@ def bounded_figures(
     status_pt = max(text_width_pt(fig, s, fontsize=9, fontweight="bold") for s in figures["status"])
     left, right = 3.95, FIG_WIDTH_IN - MARGIN_IN - (status_pt + 14) / 72
     label_pt = (left - MARGIN_IN) * 72 - 12
-    panels = {
-        u: _panel_rows(ds, fig, figures[figures["unit"] == u], topics, label_pt) for u in units
-    }
+    panels = _link_split_discrepancies(
+        {u: _panel_rows(ds, fig, figures[figures["unit"] == u], topics, label_pt) for u in units}
+    )
     heights = {u: _panel_lines(rows) * LINE_PT / 72 for u, rows in panels.items()}
     key_w = FIG_WIDTH_IN - 2 * MARGIN_IN
     headings = any(r.kind == "heading" for rows in panels.values() for r in rows)
