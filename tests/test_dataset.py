@@ -26,6 +26,16 @@ def test_every_csv_file_is_described() -> None:
     assert described == {p.name for p in DATA_DIR.glob("*.csv")}
 
 
+def test_the_package_lists_every_source_of_sources_csv_in_order() -> None:
+    # Frictionless's package-level "sources": what a data catalogue shows.
+    import csv
+
+    with (DATA_DIR / "sources.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    expected = [{"title": r["title"], **({"path": r["url"]} if r["url"] else {})} for r in rows]
+    assert PKG.descriptor["sources"] == expected
+
+
 def test_every_table_and_column_is_documented() -> None:
     missing = [t.name for t in PKG.tables.values() if not t.description]
     missing += [
