@@ -599,33 +599,18 @@ def _wants_log(figures: list[pd.Series]) -> bool:
 
 
 def _draw_heading(ax: Axes, row: Row) -> None:
-    """A group heading: the topic on which the grouped figures' sources differ."""
-    ax.annotate(
-        "≠ " + row.text,
-        xy=(0, row.y),
-        xycoords=ax.get_yaxis_transform(),
-        xytext=(-10, -1),
-        textcoords="offset points",
-        ha="right",
-        va="center",
-        fontsize=9,
-        fontstyle="italic",
-        color=TEXT_GREY,
-        annotation_clip=False,
-    )
+    """A group heading: the topic on which the grouped figures' sources differ,
+    left of the axis; inside it, where the discrepancy's other figures are."""
+    # (text, offset in points from the axis, alignment, size)
+    parts = [("\u2260 " + row.text, -10, "right", 9)]
     if row.see_also:
+        parts.append((row.see_also, 6, "left", 8.5))
+    for text, dx, ha, size in parts:
         ax.annotate(
-            row.see_also,
-            xy=(0, row.y),
-            xycoords=ax.get_yaxis_transform(),
-            xytext=(6, -1),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            fontsize=8.5,
-            fontstyle="italic",
-            color=TEXT_GREY,
-        )
+            text, xy=(0, row.y), xycoords=ax.get_yaxis_transform(), xytext=(dx, -1),
+            textcoords="offset points", ha=ha, va="center", fontsize=size,
+            fontstyle="italic", color=TEXT_GREY, annotation_clip=False,
+        )  # fmt: skip
 
 
 def _draw_panel(ax: Axes, unit: str, rows: list[Row], colours: dict[str, str]) -> None:
