@@ -109,6 +109,21 @@ def test_places_map_credits_outlines_and_labels_axes(map_fig: Figure) -> None:
         assert ax.get_title(loc="left")
 
 
+def test_every_summit_city_shows_the_summit_circle(ds: Dataset, map_fig: Figure) -> None:
+    # Brussels is drawn as NATO HQ; as a summit venue too, it gets the summit ring.
+    places = ds.places.set_index("place_id")
+    summit_places = set(ds.events.loc[ds.events["event_type"] == "summit", "place_id"].dropna())
+    circles = {
+        (round(x, 4), round(y, 4))
+        for line in map_fig.axes[0].get_lines()
+        if line.get_marker() == "o"
+        for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)
+    }
+    for place_id in summit_places:
+        lon, lat = places.loc[place_id, ["lon", "lat"]]
+        assert (round(lon, 4), round(lat, 4)) in circles, place_id
+
+
 def test_places_map_is_deterministic(ds: Dataset, map_fig: Figure) -> None:
     """A second map is pixel-identical (label placement included)."""
     again = places_map(ds, note="A test note.")

@@ -483,7 +483,8 @@ def encoding_key(
                 linewidth=0.9,
             )
         )
-        labels.append(f"Ongoing in the latest source: drawn to {day_label(as_of)}")
+        as_of_label = f"{day_label(as_of)}, this edition's date"
+        labels.append(f"Ongoing in the latest source; drawn to {as_of_label}")
         labels.append("Not confirmed by any source since")
     return handles, labels
 

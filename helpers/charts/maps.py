@@ -394,6 +394,8 @@ class MapPlace:
     record_ids: list[str] = field(default_factory=list)
     #: Mission whose colour the marker takes: the latest one headquartered here.
     mission_id: str | None = None
+    #: True where a summit met, whatever the marker's kind (Brussels is also NATO HQ).
+    summit_venue: bool = False
 
     @property
     def has_coordinates(self) -> bool:
@@ -534,6 +536,7 @@ def decision_places(ds: Dataset) -> tuple[list[MapPlace], list[MapPlace]]:
         place = by_id.setdefault(city, _place(ds, city))
         place.roles.append(role)
         place.record_ids.extend([place_id, *record_ids])
+        place.summit_venue = place.summit_venue or kind == "summit"
         # The strongest kind gives the marker: a command seat over a summit venue.
         if KIND_RANK.index(kind) > KIND_RANK.index(place.kind):
             place.kind = kind
@@ -855,8 +858,16 @@ def _marker_colour(place: MapPlace) -> object:
 
 
 def _draw_markers(ax: Axes, places: Iterable[MapPlace]) -> None:
+    """One marker a place, by its strongest kind; a summit venue whose marker is of
+    another kind also gets the summit circle, drawn as a ring around it."""
     for place in places:
         style = MARKERS.get(place.kind, MARKERS["summit"])
+        if place.summit_venue and place.kind != "summit":
+            ax.plot(
+                place.lon, place.lat, linestyle="none", zorder=4, marker="o",
+                markerfacecolor="white", markeredgecolor="#222222", markeredgewidth=1.1,
+                markersize=float(style["markersize"]) + 6,
+            )  # fmt: skip
         ax.plot(
             place.lon,
             place.lat,
