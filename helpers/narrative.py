@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers import shown
 from helpers.citations import citations_for, quote_html, source_tooltip
 from helpers.data import Dataset
 from helpers.wording import figure_wording
@@ -149,14 +150,24 @@ def facts(ds: Dataset, record_ids: Sequence[str], caption: str | None = None) ->
         f"<th>Sources and quotes</th></tr></thead><tbody>{''.join(rows_html)}</tbody></table>"
     )
     text = ((caption + "\n") if caption else "") + "\n".join(rows_text)
+    shown.note_sources(cites["short_name"])
     return Rendered(table, text)
 
 
-def sources_list(ds: Dataset, source_ids: Iterable[str] | None = None) -> Rendered:
-    """The sources (all, or those given) with publisher, date and link."""
+def sources_list(
+    ds: Dataset, source_ids: Iterable[str] | None = None, *, shown_so_far: bool = False
+) -> Rendered:
+    """The sources (all, or those given) with publisher, date and link.
+
+    With ``shown_so_far``, the list adds every source that a chart or a table
+    of facts has shown earlier in this notebook (see :mod:`helpers.shown`):
+    a chapter's closing list then names every source its pages cite.
+    """
     sources = ds.sources
-    if source_ids is not None:
-        sources = sources[sources["source_id"].isin(list(source_ids))]
+    if source_ids is not None or shown_so_far:
+        wanted = set(source_ids) if source_ids is not None else set()
+        named = sources["short_name"].isin(shown.source_names()) if shown_so_far else False
+        sources = sources[sources["source_id"].isin(wanted) | named]
     items_html, items_text = [], []
     for _, s in sources.iterrows():
         publisher = s["publisher"] if pd.notna(s["publisher"]) else "publisher not stated"

@@ -158,7 +158,7 @@ def house_style(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        from helpers import figure_pack
+        from helpers import figure_pack, shown
 
         _nesting.append(function.__name__)
         try:
@@ -168,6 +168,7 @@ def house_style(function):
                 # (once: a chart drawn inside another chart is part of it).
                 if len(_nesting) == 1:
                     figure_pack.collect(fig, function.__name__)
+                    shown.note_sources(getattr(fig, "nato_iraq_sources", []))
         finally:
             _nesting.pop()
         return fig

@@ -145,3 +145,29 @@ def test_every_chapter_shows_whole_quotes_in_tables(chapter) -> None:
     nb = nbformat.read(chapter.path, as_version=4)
     imports = next(c for c in nb.cells if c.cell_type == "code" and "ds = load()" in c.source)
     assert "use_reading_display()" in imports.source
+
+
+def _plain_outputs(nb: nbformat.NotebookNode, starts: tuple[str, ...]) -> list[str]:
+    """The stored plain-text outputs of the code cells whose code starts with ``starts``."""
+    return [
+        out.get("data", {}).get("text/plain", "")
+        for cell in nb.cells
+        if cell.cell_type == "code" and cell.source.startswith(starts)
+        for out in cell.outputs
+    ]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.path.name)
+def test_the_closing_list_names_every_source_the_fact_tables_cite(chapter) -> None:
+    nb = notebook(chapter.path)
+    cited = {
+        name
+        for text in _plain_outputs(nb, ("facts(", "discrepancy_facts("))
+        for line in text.splitlines()
+        if line.endswith("]") and "  [" in line
+        for name in line.rsplit("  [", 1)[1][:-1].split("; ")
+    }
+    (listing,) = _plain_outputs(nb, ("sources_list(",))
+    listed = {line[2:].split(": ", 1)[0] for line in listing.splitlines() if line.startswith("- ")}
+    assert cited, chapter.path.name
+    assert cited <= listed, f"{chapter.path.name}: not in its sources list: {cited - listed}"

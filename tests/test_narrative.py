@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from helpers import shown
 from helpers.data import load
 from helpers.narrative import (
     describe_record,
     discrepancy_facts,
     discrepancy_notes,
     facts,
+    sources_list,
 )
 
 DS = load()
@@ -51,3 +55,19 @@ def test_disagreement_notes_are_a_table_with_wrapped_text() -> None:
     notes = discrepancy_notes(DS, ["dis-saceur-title"])
     assert notes.html.startswith('<table class="facts">')
     assert max(len(line) for line in notes.text.splitlines()) <= 90
+
+
+def test_the_closing_list_names_every_source_shown_before_it() -> None:
+    from helpers.charts.commanders import commanders_chart
+
+    shown.forget()
+    assert sources_list(DS, shown_so_far=True).text == ""
+    facts(DS, ["evt-istanbul-summit-2004"])  # NTM-I page and the timeline
+    listed = sources_list(DS, pd.Series(["geonames"]), shown_so_far=True).text
+    assert "NATO NTM-I page (2022)" in listed and "Operations timeline" in listed
+    assert "GeoNames" in listed and "Eurasia Review" not in listed
+    fig = commanders_chart(DS, "mis-nmi")
+    listed = sources_list(DS, shown_so_far=True).text
+    assert all(name in listed for name in fig.nato_iraq_sources)
+    assert "Eurasia Review (2024)" in listed
+    shown.forget()
