@@ -188,21 +188,53 @@ def lay_out(fig: Figure) -> RendererBase:
     return fig.canvas.get_renderer()
 
 
+def _visible_texts(fig: Figure) -> list[mpl.text.Text]:
+    """The text items of ``fig`` a reader can see: shown, not blank, not transparent."""
+    return [
+        t
+        for t in fig.findobj(mpl.text.Text)
+        if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0
+    ]
+
+
 def text_overlaps(fig: Figure) -> list[tuple[str, str]]:
     """Pairs of visible, non-empty text items of ``fig`` whose boxes overlap.
 
     Used by the chart tests: text must never sit on other text.
     """
     renderer = lay_out(fig)
-    texts = [
-        t
-        for t in fig.findobj(mpl.text.Text)
-        if t.get_visible() and t.get_text().strip() and t.get_alpha() != 0
-    ]
-    boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    boxes = [(t, t.get_window_extent(renderer)) for t in _visible_texts(fig)]
     pairs = []
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1 :]:
             if box_a.overlaps(box_b):
                 pairs.append((a.get_text(), b.get_text()))
     return pairs
+
+
+def text_outside(fig: Figure) -> list[str]:
+    """Visible, non-empty text items of ``fig`` that run past its edges.
+
+    Used by the chart tests: a saved figure (a class pack's PNG and SVG) is cut
+    at the figure's edges, so text beyond them would be lost. Tick labels are
+    not checked.
+    """
+    renderer = lay_out(fig)
+    edges = fig.bbox.padded(1)  # a pixel of rounding
+    # Tick labels are left to matplotlib, which keeps Text items for ticks it
+    # does not draw (beyond the axis limits): they would be false alarms.
+    tick_labels = {
+        id(label)
+        for ax in fig.axes
+        for axis in (ax.xaxis, ax.yaxis)
+        for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+        for label in (tick.label1, tick.label2)
+    }
+    outside = []
+    for text in _visible_texts(fig):
+        if id(text) in tick_labels:
+            continue
+        box = text.get_window_extent(renderer)
+        if not (edges.contains(*box.p0) and edges.contains(*box.p1)):
+            outside.append(text.get_text())
+    return outside

@@ -39,7 +39,7 @@ from helpers.charts.focus import (
 )
 from helpers.citations import source_names
 from helpers.data import load
-from helpers.style import text_overlaps
+from helpers.style import text_outside, text_overlaps
 
 #: The style pytest-mpl draws in, fixed here: without it the generate command
 #: above (which drops addopts) would use pytest-mpl's 'classic', whose text
@@ -55,6 +55,7 @@ def ds():
 def check_chart(fig: Figure) -> None:
     """What every chart must have: no text on text, title, axis labels, source line."""
     assert text_overlaps(fig) == []
+    assert text_outside(fig) == []
     assert fig.get_suptitle().strip()
     data_axes = [ax for ax in fig.axes if ax.axison]  # the key's axes are switched off
     assert data_axes

@@ -45,7 +45,7 @@ from helpers.charts.maps import (
     training_sites,
 )
 from helpers.data import Dataset, load
-from helpers.style import STYLE_FILE, text_overlaps
+from helpers.style import STYLE_FILE, text_outside, text_overlaps
 
 #: Image tests render in the house style, so that draw-time settings (text
 #: hinting and the like) match what a notebook shows, whatever pytest-mpl's
@@ -81,6 +81,7 @@ def assert_chart_contract(fig: Figure) -> None:
     assert fig.get_suptitle().strip(), "the chart has no title"
     assert any(t.startswith("Sources: ") for t in _texts(fig)), "no source line"
     assert text_overlaps(fig) == []
+    assert text_outside(fig) == []
 
 
 # --------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from helpers.charts.commanders import (
 from helpers.charts.events import assign_lanes, event_strip, place_callouts, select_events
 from helpers.charts.timeline import mission_rows, mission_timeline
 from helpers.data import load
-from helpers.style import new_figure, text_overlaps
+from helpers.style import new_figure, text_outside, text_overlaps
 
 D = dt.date
 
@@ -52,6 +52,7 @@ def ds():
 def check_chart(fig: Figure, xlabel: str = "Year", ylabel: bool = True) -> None:
     """What every chart must have: no text on text, title, axis labels, source line."""
     assert text_overlaps(fig) == []
+    assert text_outside(fig) == []
     ax = fig.axes[0]
     assert ax.get_title(loc="left").strip()
     assert ax.get_xlabel() == xlabel

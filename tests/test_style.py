@@ -7,7 +7,14 @@ from pathlib import Path
 
 import matplotlib as mpl
 
-from helpers.style import MISSION_COLOURS, STYLE_FILE, finish, new_figure, save_figure
+from helpers.style import (
+    MISSION_COLOURS,
+    STYLE_FILE,
+    finish,
+    new_figure,
+    save_figure,
+    text_outside,
+)
 
 
 def small_chart():
@@ -48,3 +55,12 @@ def test_every_mission_colour_is_distinct_in_grayscale() -> None:
 
 def test_style_uses_fonts_shipped_with_matplotlib() -> None:
     assert "font.family: DejaVu Sans" in STYLE_FILE.read_text()
+
+
+def test_text_running_past_the_figure_edge_is_reported() -> None:
+    fig = new_figure(4, 2)
+    ax = fig.add_subplot()
+    ax.set_xlim(0, 10)  # matplotlib keeps labels of ticks it does not draw: not reported
+    fig.text(0.02, 0.9, "fits")
+    fig.text(0.6, 0.5, "a sentence far too long to fit in what is left of the width")
+    assert text_outside(fig) == ["a sentence far too long to fit in what is left of the width"]

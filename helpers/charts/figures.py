@@ -843,8 +843,8 @@ def bounded_figures(
     add_title(
         fig,
         title,
-        "Each row is one number as one source words it; the status on the right says whether "
-        "it was reached. A plan or a ceiling is not a headcount.",
+        "One number per row, in its source's words. Status on the right: bold for a plan, "
+        "a ceiling or an announcement, which is not a headcount.",
     )
     _draw_key(inch_axes(fig, MARGIN_IN, fig_h - title_in - key_in, key_w, key_in), key)
     top = fig_h - title_in - key_in - 0.1
