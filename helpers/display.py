@@ -1,4 +1,4 @@
-"""How tables read in the chapters: whole notes and quotes, not cut at 50 characters.
+"""How tables read in the chapters: whole notes and quotes, never cut short.
 
 pandas cuts every cell at 50 characters by default, which clips exactly what
 these tables are for (quotes, notes, mandates). Each chapter calls
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: Longest cell shown before pandas adds "...": a 20-word quote fits.
-MAX_CELL_CHARACTERS = 160
-
 
 def use_reading_display() -> None:
-    """Show cells up to :data:`MAX_CELL_CHARACTERS` characters in printed tables."""
-    pd.set_option("display.max_colwidth", MAX_CELL_CHARACTERS)
+    """Show every cell of a printed table whole (the longest notes run to ~450 characters).
+
+    In a notebook the HTML table wraps long cells; only the plain-text form,
+    for consoles and diffs, gets wide.
+    """
+    pd.set_option("display.max_colwidth", None)

@@ -145,6 +145,14 @@ def test_every_chapter_shows_whole_quotes_in_tables(chapter) -> None:
     nb = nbformat.read(chapter.path, as_version=4)
     imports = next(c for c in nb.cells if c.cell_type == "code" and "ds = load()" in c.source)
     assert "use_reading_display()" in imports.source
+    cut = [
+        index
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if "...</td>" in out.get("data", {}).get("text/html", "")
+    ]
+    assert not cut, f"{chapter.path.name}: a table cell is cut short in cells {cut}"
 
 
 def _plain_outputs(nb: nbformat.NotebookNode, starts: tuple[str, ...]) -> list[str]:
