@@ -277,6 +277,7 @@ def test_focus_rolls_sub_units_up_to_their_mission(ds):
 
 def test_category_counts_add_up_to_each_missions_focus_areas(ds):
     links = focus_links(ds)
+    links = links[links["status"] == "reported"]  # areas only planned are not counted
     per_category = links.drop_duplicates(["column", "focus_id"]).groupby("column").size()
     assert (
         per_category["mis-ntm-i"] == links.loc[links["column"] == "mis-ntm-i", "focus_id"].nunique()
@@ -285,6 +286,22 @@ def test_category_counts_add_up_to_each_missions_focus_areas(ds):
     bold = [t.get_text() for t in fig.axes[0].texts if t.get_fontweight() == "bold"]
     totals = [text for text in bold if text.isdigit()]  # the total row's cells
     assert totals == [str(per_category["mis-ntm-i"]), str(per_category["mis-nmi"])]
+
+
+def test_a_focus_only_planned_is_marked_planned_and_not_counted(ds):
+    planned = ds.mission_focus[ds.mission_focus["status"] == "planned"]
+    assert not planned.empty
+    names = set(ds.focus_areas.set_index("focus_id").loc[planned["focus_id"], "name"])
+    grid = focus_heatmap(ds, by="focus", missions=["mis-nmi"])
+    ax = grid.axes[0]
+    assert sum(t.get_text() == "planned" for t in ax.texts) == len(names)
+    assert any("only planned at launch" in t.get_text() for t in grid.texts)
+    counts = focus_heatmap(ds, by="category", missions=["mis-nmi"])
+    bold = [t.get_text() for t in counts.axes[0].texts if t.get_fontweight() == "bold"]
+    reported = ds.mission_focus[
+        (ds.mission_focus["mission_id"] == "mis-nmi") & (ds.mission_focus["status"] == "reported")
+    ]
+    assert [b for b in bold if b.isdigit()] == [str(reported["focus_id"].nunique())]
 
 
 def test_institutions_roll_up_with_their_kind_of_work(ds):

@@ -361,6 +361,8 @@ def _category_grid(ds: Dataset, links: pd.DataFrame, columns: list[str]) -> Grid
         for c in ds.package.table("focus_areas").field("category").enum
         if c in set(links["category"])
     ]
+    # A focus named only as planned is not one the mission is known to have had.
+    links = links[links["status"] == "reported"]
     counts = links.drop_duplicates(["column", "focus_id"]).pivot_table(
         index="category", columns="column", values="focus_id", aggfunc="count", fill_value=0
     )
@@ -431,21 +433,27 @@ def _focus_grid(ds: Dataset, links: pd.DataFrame, columns: list[str]) -> Grid:
             i = len(grid.rows) - 1
             for j, mission in enumerate(columns):
                 here = areas[(areas["name"] == name) & (areas["column"] == mission)]
-                if not here.empty:
-                    text = "✓" if here["direct"].any() else "(✓)"
-                    text = f"{text} {added_year(ds, here, mission)}".strip()
-                    grid.cells[(i, j)] = Cell(text, tint(mission_colour(mission), 0.35))
+                if here.empty:
+                    continue
+                if (here["status"] == "planned").all():
+                    grid.cells[(i, j)] = Cell("planned", tint(mission_colour(mission), 0.12))
+                    continue
+                text = "✓" if here["direct"].any() else "(✓)"
+                text = f"{text} {added_year(ds, here, mission)}".strip()
+                grid.cells[(i, j)] = Cell(text, tint(mission_colour(mission), 0.35))
     return grid
 
 
-def _focus_subtitle(by: str, rollup: bool, shared: str | None) -> str:
+def _focus_subtitle(by: str, rollup: bool, shared: str | None, planned: bool) -> str:
     """How to read the grid, saying only what this call draws."""
     if by == "focus":
         text = "\u2713 the mission had this focus"
-        text += "; (\u2713) only through a sub-unit, e.g. an NTM-I division" if rollup else ""
-        return text + "; a year: added that year, after the mission began."
-    text = "Number of focus areas per category"
-    text += "; sub-units counted with their mission." if rollup else "."
+        text += "; (\u2713) only through a sub-unit" if rollup else ""
+        text += "; 'planned': only planned at launch" if planned else ""
+        return text + "; a year: added after the mission began."
+    text = "Focus areas per category"
+    text += ", sub-units with their mission" if rollup else ""
+    text += ", areas only planned at launch not counted." if planned else "."
     return text + (f" Right: areas both {shared} covered." if shared else "")
 
 
@@ -481,7 +489,9 @@ def focus_heatmap(
     return draw_grid(
         grid,
         title,
-        _focus_subtitle(by, rollup, pair if grid.notes else None),
+        _focus_subtitle(
+            by, rollup, pair if grid.notes else None, (links["status"] == "planned").any()
+        ),
         xlabel=_mission_axis_label(rollup, missions is None),
         ylabel="Focus category" if wide else "Focus area",
         sources=source_names(ds, drawn),
