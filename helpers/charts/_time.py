@@ -464,7 +464,7 @@ def encoding_key(
         Patch(facecolor="white", edgecolor=colour, linestyle=UNKNOWN_STYLE, linewidth=1.1),
     ]
     labels = [
-        "Start and end known to the day",
+        "Certainly running: between dated ends",
         "Known only to the month or year: shaded across its days",
         "Not stated in the sources",
     ]
