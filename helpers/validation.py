@@ -84,6 +84,8 @@ class RawTable:
     table: Table
     frame: pd.DataFrame  # all columns as strings, missing cells as <NA>
     lines: list[int]
+    #: SHA-256 of the file's bytes, to remember what Frictionless found in them.
+    digest: str
 
     def line_of(self, position: int) -> int:
         return self.lines[position]
@@ -139,7 +141,7 @@ def read_raw_table(pkg: DataPackage, table: Table) -> tuple[RawTable | None, lis
     if problems:
         return None, problems
     frame = pd.DataFrame(rows, columns=header, dtype="string").replace("", pd.NA)
-    return RawTable(table, frame, lines), []
+    return RawTable(table, frame, lines, hashlib.sha256(data).hexdigest()), []
 
 
 class _CsvError(csv.Error):
@@ -164,19 +166,17 @@ def _csv_records(text: str) -> list[tuple[list[str], int]]:
 # ---------------------------------------------------------------- stage 2
 
 
-def frictionless_problems(pkg: DataPackage, skip: set[str]) -> list[Problem]:
-    """Run Frictionless on each table; translate its reports into problems.
+def frictionless_problems(pkg: DataPackage, raw: dict[str, RawTable]) -> list[Problem]:
+    """Run Frictionless on each table read whole in stage 1; translate its reports.
 
-    Tables in ``skip`` (already failed on structure) are left out. A table
+    Tables that failed on structure (not in ``raw``) are left out. A table
     whose file and codebook entry were checked before in this process is not
     checked again: after an edit to one table, only that table is re-read.
     """
     problems = []
-    for name, table in pkg.tables.items():
-        if name in skip:
-            continue
-        resource = next(r for r in pkg.descriptor["resources"] if r["name"] == name)
-        problems += _table_problems(pkg, table, resource)
+    for resource in pkg.descriptor["resources"]:
+        if resource["name"] in raw:
+            problems += _table_problems(pkg, raw[resource["name"]], resource)
     return problems
 
 
@@ -184,11 +184,10 @@ def frictionless_problems(pkg: DataPackage, skip: set[str]) -> list[Problem]:
 _CHECKED: dict[str, tuple[Problem, ...]] = {}
 
 
-def _table_problems(pkg: DataPackage, table: Table, resource: dict) -> tuple[Problem, ...]:
+def _table_problems(pkg: DataPackage, rt: RawTable, resource: dict) -> tuple[Problem, ...]:
     """Frictionless's problems with one table, remembered by what was checked."""
-    path = pkg.base / table.path
-    entry = json.dumps(resource, sort_keys=True).encode()
-    key = hashlib.sha256(entry + b"\0" + path.read_bytes()).hexdigest()
+    entry = json.dumps(resource, sort_keys=True)
+    key = hashlib.sha256(f"{entry}\0{rt.digest}".encode()).hexdigest()
     if key not in _CHECKED:
         import frictionless  # slow import: only when validation actually runs
 
@@ -198,7 +197,7 @@ def _table_problems(pkg: DataPackage, table: Table, resource: dict) -> tuple[Pro
         descriptor = copy.deepcopy(resource)
         descriptor.get("schema", {}).pop("foreignKeys", None)
         report = frictionless.Resource(descriptor, basepath=str(pkg.base)).validate()
-        _CHECKED[key] = tuple(_translate(table, e) for task in report.tasks for e in task.errors)
+        _CHECKED[key] = tuple(_translate(rt.table, e) for task in report.tasks for e in task.errors)
     return _CHECKED[key]
 
 
@@ -618,7 +617,7 @@ def validate(data_dir: Path | None = None) -> list[Problem]:
         if rt is not None:
             raw[table.name] = rt
     broken = set(pkg.tables) - set(raw)
-    problems += frictionless_problems(pkg, skip=broken)
+    problems += frictionless_problems(pkg, raw)
     problems += foreign_key_problems(pkg, raw)
     problems += domain_problems(raw, any(pkg.table(name).cited for name in broken))
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "", p.message))

@@ -48,6 +48,12 @@ def edit_cell(data: Path, table: str, row: int, column: str, value: str) -> str:
     return old
 
 
+def first_row_where(data: Path, table: str, column: str, value: str) -> int:
+    """The first data row (from 1, as in :func:`edit_cell`) whose ``column`` is ``value``."""
+    header, *rows = read_rows(data / f"{table}.csv")
+    return next(i for i, r in enumerate(rows, 1) if r[header.index(column)] == value)
+
+
 def find(problems: list[Problem], contains: str = "", **expected) -> Problem:
     """The first problem with the given attributes whose message contains ``contains``."""
     for problem in problems:
@@ -258,18 +264,14 @@ def test_a_broken_table_does_not_flood_the_report(data_copy: Path) -> None:
 
 
 def test_an_ongoing_mission_needs_a_last_reported_date(data_copy: Path) -> None:
-    rows = read_rows(data_copy / "missions.csv")
-    header = rows[0]
-    row = next(i for i, r in enumerate(rows[1:], 1) if r[header.index("end_status")] == "ongoing")
+    row = first_row_where(data_copy, "missions", "end_status", "ongoing")
     edit_cell(data_copy, "missions", row, "last_reported", "")
     problem = find(validate(data_copy), file="missions.csv", line=row + 1, column="end_status")
     assert "needs no end_date and a last_reported date" in problem.message
 
 
 def test_an_ended_post_needs_its_end_date(data_copy: Path) -> None:
-    rows = read_rows(data_copy / "appointments.csv")
-    header = rows[0]
-    row = next(i for i, r in enumerate(rows[1:], 1) if r[header.index("to_status")] == "ended")
+    row = first_row_where(data_copy, "appointments", "to_status", "ended")
     edit_cell(data_copy, "appointments", row, "to_date", "")
     problem = find(validate(data_copy), file="appointments.csv", line=row + 1, column="to_status")
     assert problem.message == "to_status 'ended' needs a to_date"
