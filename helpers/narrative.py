@@ -165,9 +165,10 @@ def sources_list(
     """
     sources = ds.sources
     if source_ids is not None or shown_so_far:
-        wanted = set(source_ids) if source_ids is not None else set()
-        named = sources["short_name"].isin(shown.source_names()) if shown_so_far else False
-        sources = sources[sources["source_id"].isin(wanted) | named]
+        keep = sources["source_id"].isin(list(source_ids if source_ids is not None else []))
+        if shown_so_far:
+            keep |= sources["short_name"].isin(shown.source_names())
+        sources = sources[keep]
     items_html, items_text = [], []
     for _, s in sources.iterrows():
         publisher = s["publisher"] if pd.notna(s["publisher"]) else "publisher not stated"

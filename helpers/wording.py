@@ -34,8 +34,8 @@ SINGULAR = {
     "casualties": "casualty",
 }
 
-#: Units written as part of the number ("€17.5 million"), never after it.
-CURRENCIES = {"euro"}
+#: Units written as a symbol before the number ("€17.5 million"), never after it.
+CURRENCY_SYMBOLS = {"euro": "€"}
 
 # Qualifiers meaning "strictly below": the dataset keeps the integer under the
 # stated number ('less than a thousand' is stored as at most 999), so the
@@ -52,10 +52,11 @@ def number_or_none(value: object) -> float | None:
 
 def format_number(value: float, unit: str = "") -> str:
     """A value as a reader writes it: '5,000', '17.5', '€17.5 million'."""
-    if unit == "euro" and value >= 1_000_000:
-        return f"€{value / 1_000_000:,.4g} million"
-    if unit == "euro":
-        return f"€{value:,.0f}"
+    symbol = CURRENCY_SYMBOLS.get(unit)
+    if symbol and value >= 1_000_000:
+        return f"{symbol}{value / 1_000_000:,.4g} million"
+    if symbol:
+        return f"{symbol}{value:,.0f}"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
 
 
@@ -89,7 +90,7 @@ def figure_wording(row: pd.Series, *, with_unit: bool = True) -> str:
         words = " ".join(
             w for w in (qualifier or BOUND_WORDS[bound], format_number(value, unit)) if w
         )
-    if not with_unit or unit in CURRENCIES:
+    if not with_unit or unit in CURRENCY_SYMBOLS:
         return words
     unit_words = unit.replace("_", " ")
     if value == 1:  # "1 year", "1 country"

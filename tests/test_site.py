@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from helpers import site
-from helpers.chapters import chapters
+from helpers.chapters import chapters, chart_count
 from helpers.datapackage import read_datapackage
 from helpers.paths import DATAPACKAGE, NOTEBOOKS_DIR, PROJECT_ROOT
 from tests.browser import browser, check_page, chromium_or_skip
@@ -123,12 +123,7 @@ def test_every_chapter_page_shows_its_charts_and_citations(built_site: Path) -> 
     for chapter in chapters(NOTEBOOKS_DIR):
         page = (built_site / "chapters" / f"{chapter.path.stem}.html").read_text("utf-8")
         nb = nbformat.read(chapter.path, as_version=4)
-        charts = sum(
-            "image/png" in out.get("data", {})
-            for cell in nb.cells
-            if cell.cell_type == "code"
-            for out in cell.outputs
-        )
+        charts = sum(chart_count(cell) for cell in nb.cells)
         assert page.count('src="../_images/') >= charts >= 2, chapter.path.name
         # Facts are shown with their sources' verbatim quotes.
         assert '<span class="cite"' in page and "<q>" in page, chapter.path.name

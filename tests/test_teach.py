@@ -16,6 +16,7 @@ import pytest
 
 from helpers import figure_pack, slides, teach
 from helpers.build import swap_into_place
+from helpers.chapters import chart_count
 from helpers.cli import main
 from helpers.paths import NOTEBOOKS_DIR
 from tests.browser import browser, check_page, chromium_or_skip, reveal_slides, unreadable_slides
@@ -79,12 +80,7 @@ def tagged(nb: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
 
 
 def chart_outputs(nb: nbformat.NotebookNode) -> int:
-    return sum(
-        "image/png" in out.get("data", {})
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        for out in cell.outputs
-    )
+    return sum(chart_count(cell) for cell in nb.cells)
 
 
 # --- pieces ---------------------------------------------------------------------------
