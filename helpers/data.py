@@ -81,7 +81,9 @@ def load(data_dir: Path = DATA_DIR) -> Dataset:
     """Validate (when changed) and load every table in ``data_dir``.
 
     Raises :class:`helpers.validation.DataValidationError` listing every
-    problem, by file, line and column, when the data is not valid.
+    problem, by file, line and column, when the data is not valid, and when
+    ``datapackage.json`` is missing or broken (never a ``JSONDecodeError`` or
+    ``KeyError`` from inside the loader).
     """
     data_dir = Path(data_dir)
     ensure_valid(data_dir)

@@ -1,9 +1,13 @@
 """Check the dataset against its codebook and the project's own rules.
 
-Three stages, and every problem of every stage is reported at once:
+First the codebook itself: ``datapackage.json`` must be JSON and describe each
+table with a name, a path and its fields (see :mod:`helpers.datapackage`);
+if it does not, that is the only problem reported. Then three stages, and
+every problem of every stage is reported at once:
 
-1. structure: each file exists, is UTF-8, is not empty, and has exactly the
-   columns the codebook lists, each row with one cell per column;
+1. structure: each file exists, is UTF-8, is not empty, has at least one
+   row, and has exactly the columns the codebook lists, each row with one
+   cell per column;
 2. the codebook: types, allowed values, patterns, required cells and primary
    keys, checked by Frictionless (imported only here: it is slow to import,
    and notebooks never need it when the data is unchanged); foreign keys,
@@ -11,29 +15,42 @@ Three stages, and every problem of every stage is reported at once:
 3. domain rules: calendar dates, start before end, ids unique across tables,
    every fact cited and every citation pointing at a fact, quotes of at most 20
    words, figure bounds consistent with their wording, discrepancies linking
-   two or more claims.
+   two or more claims, web addresses (``"format": "uri"``) that are http(s).
+
+A table that cannot be read whole does not stop the others: a row with the
+wrong number of cells is reported and left out, and the table's other rows
+are still checked; only the references into such a table (or into one with
+no rows) are not judged, since its own problem already names their cause.
 
 Each problem names the file, the line (the header is line 1, so data row 3 is
-line 4), the column, the bad value and what was expected.
+line 4), the column, the bad value and what was expected; a misspelt allowed
+value or id is answered with the closest valid one. Problems come sorted:
+the codebook's first, then the tables that could not be read whole (the
+likely cause of what follows), then the others; each table's together, in
+file order (by line, then by column as the header orders them).
 """
 
 from __future__ import annotations
 
 import copy
 import csv
+import difflib
 import hashlib
+import importlib.util
 import io
 import json
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
-from helpers.datapackage import DataPackage, Table, read_datapackage
+from helpers.datapackage import DataPackage, DataPackageError, Table, read_datapackage
 from helpers.dates import DATE_PATTERN, may_precede, parse_partial_date
 from helpers.digest import files_digest
 from helpers.paths import DATAPACKAGE, PROJECT_ROOT
@@ -42,6 +59,7 @@ MAX_QUOTE_WORDS = 20
 #: Where successful validations are remembered, keyed by the content they checked.
 STAMP_DIR = PROJECT_ROOT / ".cache" / "validated"
 DATE_EXPECTATION = "expected an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD"
+URL_EXPECTATION = "expected an http:// or https:// address"
 
 
 @dataclass(frozen=True, order=True)
@@ -57,7 +75,9 @@ class Problem:
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
-            where += f" line {self.line}" + (f" (row {self.line - 1})" if self.line > 1 else "")
+            # Rows are a table's: a line of datapackage.json is just a line.
+            row = self.line > 1 and self.file.endswith(".csv")
+            where += f" line {self.line}" + (f" (row {self.line - 1})" if row else "")
         if self.column is not None:
             where += f", column {self.column!r}"
         value = f" value {self.value!r}:" if self.value is not None else ""
@@ -82,22 +102,54 @@ class RawTable:
     """A table read as text, with the file line of each data row."""
 
     table: Table
-    frame: pd.DataFrame  # all columns as strings, missing cells as <NA>
+    #: The rows read whole: all columns as strings, missing cells as <NA>.
+    frame: pd.DataFrame
+    #: The file line of each row of ``frame``.
     lines: list[int]
     #: SHA-256 of the file's bytes, to remember what Frictionless found in them.
     digest: str
+    #: The file line of every CSV record, the header first: record ``n`` (from
+    #: 1, as Frictionless numbers rows) starts on ``record_lines[n - 1]``. They
+    #: differ when a quoted cell holds a line break.
+    record_lines: list[int]
+    #: Lines of the rows left out of ``frame`` (wrong number of cells).
+    bad_lines: frozenset[int] = frozenset()
 
     def line_of(self, position: int) -> int:
         return self.lines[position]
 
+    def line_of_record(self, number: int) -> int:
+        """The file line of CSV record ``number`` (the header is 1)."""
+        if 0 < number <= len(self.record_lines):
+            return self.record_lines[number - 1]
+        return number
+
+    @property
+    def whole(self) -> bool:
+        """Every row was read, and there is one at least.
+
+        Only then can a reference to a row that is not there be called
+        unknown: it may be in a row left out, or in the rows a file lost.
+        """
+        return not self.bad_lines and len(self.frame) > 0
+
 
 def read_raw_table(pkg: DataPackage, table: Table) -> tuple[RawTable | None, list[Problem]]:
-    """Read one CSV file as text and check its structure against the codebook."""
+    """Read one CSV file as text and check its structure against the codebook.
+
+    A table whose header is right is returned even when some rows have the
+    wrong number of cells (they are reported and left out) or when it has no
+    rows: its other rows can still be checked. ``None`` means nothing in the
+    file could be read.
+    """
     path = pkg.base / table.path
     name = table.path
     if not path.exists():
         return None, [Problem(name, message="file is missing (listed in datapackage.json)")]
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # a folder of that name, or no permission to read
+        return None, [Problem(name, message=f"file cannot be read ({exc.strerror or exc})")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -130,18 +182,38 @@ def read_raw_table(pkg: DataPackage, table: Table) -> tuple[RawTable | None, lis
         problems.append(
             Problem(name, 1, message=f"columns out of order; expected: {','.join(expected)}")
         )
-    rows, lines = [], []
+    header_problems = bool(problems)
+    rows, lines, bad_lines = [], [], set()
     for row, line in records[1:]:
         if len(row) != len(header):
             problems.append(
                 Problem(name, line, message=f"has {len(row)} cells, expected {len(header)}")
             )
-        rows.append(row)
-        lines.append(line)
-    if problems:
+            bad_lines.add(line)
+        else:
+            rows.append(row)
+            lines.append(line)
+    if header_problems:
         return None, problems
+    if len(records) == 1:
+        problems.append(
+            Problem(
+                name,
+                message="has a header but no rows; expected at least one row of data (was the"
+                " file cut short?). References to its rows from other tables are checked once"
+                " it has rows",
+            )
+        )
     frame = pd.DataFrame(rows, columns=header, dtype="string").replace("", pd.NA)
-    return RawTable(table, frame, lines, hashlib.sha256(data).hexdigest()), []
+    raw = RawTable(
+        table,
+        frame,
+        lines,
+        hashlib.sha256(data).hexdigest(),
+        record_lines=[line for _, line in records],
+        bad_lines=frozenset(bad_lines),
+    )
+    return raw, problems
 
 
 class _CsvError(csv.Error):
@@ -167,16 +239,20 @@ def _csv_records(text: str) -> list[tuple[list[str], int]]:
 
 
 def frictionless_problems(pkg: DataPackage, raw: dict[str, RawTable]) -> list[Problem]:
-    """Run Frictionless on each table read whole in stage 1; translate its reports.
+    """Run Frictionless on each table read in stage 1; translate its reports.
 
-    Tables that failed on structure (not in ``raw``) are left out. A table
-    whose file and codebook entry were checked before in this process is not
-    checked again: after an edit to one table, only that table is re-read.
+    Tables that failed on structure (not in ``raw``) are left out; in a table
+    with rows of the wrong length, those rows (already reported by stage 1)
+    are. A table whose file and codebook entry were checked before in this
+    process is not checked again: after an edit to one table, only that table
+    is re-read.
     """
     problems = []
     for resource in pkg.descriptor["resources"]:
-        if resource["name"] in raw:
-            problems += _table_problems(pkg, raw[resource["name"]], resource)
+        rt = raw.get(resource["name"])
+        if rt is not None:
+            found = _table_problems(pkg, rt, resource)
+            problems += [p for p in found if p.line not in rt.bad_lines]
     return problems
 
 
@@ -196,8 +272,20 @@ def _table_problems(pkg: DataPackage, rt: RawTable, resource: dict) -> tuple[Pro
         # of a validation, and our ids are plain strings that a set lookup checks.
         descriptor = copy.deepcopy(resource)
         descriptor.get("schema", {}).pop("foreignKeys", None)
-        report = frictionless.Resource(descriptor, basepath=str(pkg.base)).validate()
-        _CHECKED[key] = tuple(_translate(rt.table, e) for task in report.tasks for e in task.errors)
+        try:
+            report = frictionless.Resource(descriptor, basepath=str(pkg.base)).validate()
+        except Exception as exc:  # reported as a problem below, never passed over
+            # A descriptor our own checks accept but Frictionless cannot use
+            # (it raises, or crashes on, some malformed schemas): the codebook's
+            # problem, and the table fails validation rather than the run.
+            return (
+                Problem(
+                    pkg.path.name,
+                    message=f"resource {rt.table.name!r}: Frictionless cannot check the table"
+                    f" with this description ({type(exc).__name__}: {exc}); check its schema",
+                ),
+            )
+        _CHECKED[key] = tuple(_translate(rt, e) for task in report.tasks for e in task.errors)
     return _CHECKED[key]
 
 
@@ -206,18 +294,20 @@ def foreign_key_problems(pkg: DataPackage, raw: dict[str, RawTable]) -> list[Pro
 
     Cells are compared as written (ids are text). A reference with an empty
     cell is not checked (whether it may be empty is the codebook's
-    ``required``); references into a table that could not be read are skipped,
-    since that table's own problem is already reported.
+    ``required``). References into a table that could not be read whole are
+    not called unknown: the row they name may be one that was left out, and
+    that table's own problem is already reported.
     """
     problems = []
     for rt in raw.values():
         for fk in rt.table.foreign_keys:
             target = raw.get(fk.resource)
-            if target is None:
+            if target is None or not target.whole:
                 continue
             known = set(
                 target.frame[fk.reference_fields].dropna().itertuples(index=False, name=None)
             )
+            suggest = Suggestions(",".join(k) for k in known)
             cells = rt.frame[fk.fields]
             for position, values in enumerate(cells.itertuples(index=False, name=None)):
                 if any(pd.isna(v) for v in values) or values in known:
@@ -230,22 +320,62 @@ def foreign_key_problems(pkg: DataPackage, raw: dict[str, RawTable]) -> list[Pro
                         ",".join(fk.fields),
                         value,
                         f"unknown reference: no row of {target.table.path} has "
-                        f"{','.join(fk.reference_fields)} = {value!r}",
+                        f"{','.join(fk.reference_fields)} = {value!r}{suggest(value)}",
                     )
                 )
     return problems
 
 
-def _translate(table: Table, error) -> Problem:
+class Suggestions:
+    """The valid value closest to a misspelt one, worded as "; did you mean 'x'?".
+
+    A value that differs only in case is the best guess (``Visit`` for
+    ``visit``); otherwise the closest spelling by :func:`difflib.get_close_matches`,
+    if one is close enough. The valid values are indexed on the first question
+    (most checks never ask one), and answers are remembered: a misspelling
+    repeated in many rows is looked up once.
+    """
+
+    #: Misspellings looked up by spelling, at most, per set of valid values. Past
+    #: that, the values are off wholesale (a renamed prefix, a shifted column),
+    #: a guess per row helps nobody, and each one costs a scan of every valid value.
+    LIMIT = 100
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self._known: Iterable[str] | None = known
+        self._by_case: dict[str, str] = {}
+        self._answers: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        if self._known is not None:
+            for option in sorted(self._known):  # sorted: the same answer on every run
+                self._by_case.setdefault(option.casefold(), option)
+            self._known = None
+        if value not in self._answers:
+            folded = value.casefold()
+            match = self._by_case.get(folded)
+            if match is None and len(self._answers) < self.LIMIT:
+                close = difflib.get_close_matches(folded, self._by_case, n=1)
+                match = self._by_case[close[0]] if close else None
+            self._answers[value] = f"; did you mean {match!r}?" if match else ""
+        return self._answers[value]
+
+
+def _translate(rt: RawTable, error) -> Problem:
     """One Frictionless error as a :class:`Problem` in our terms."""
+    table = rt.table
     line = getattr(error, "row_number", None)
+    if line is not None:  # Frictionless counts records; a quoted cell may span lines
+        line = rt.line_of_record(line)
     column = getattr(error, "field_name", None)
     value = getattr(error, "cell", None)
     kind = error.type
-    if kind == "type-error":
+    if kind == "type-error" and table.field(column).format == "uri":
+        message = URL_EXPECTATION  # as the stage 3 rule words it, so the two merge
+    elif kind == "type-error":
         message = f"expected type {table.field(column).type}"
     elif kind == "constraint-error":
-        message = _constraint_expectation(table, column, error.note)
+        message = _constraint_expectation(table, column, error.note, value)
     elif kind in ("primary-key", "unique-error"):
         column = column or ",".join(table.primary_key)
         cells = getattr(error, "cells", None)
@@ -258,14 +388,16 @@ def _translate(table: Table, error) -> Problem:
     return Problem(table.path, line, column, value, message)
 
 
-def _constraint_expectation(table: Table, column: str, note: str) -> str:
+def _constraint_expectation(table: Table, column: str, note: str, value: object) -> str:
     constraint = re.match(r'constraint "(\w+)"', note)
     name = constraint.group(1) if constraint else ""
     field = table.field(column)
     if name == "required":
         return "a value is required"
     if name == "enum":
-        return "expected one of: " + ", ".join(field.enum or [])
+        allowed = [str(v) for v in field.enum or []]
+        hint = Suggestions(allowed)(value) if isinstance(value, str) else ""
+        return "expected one of: " + ", ".join(allowed) + hint
     if name == "pattern" and field.is_date:
         return DATE_EXPECTATION
     limit = field.constraints.get(name)
@@ -277,25 +409,85 @@ def _constraint_expectation(table: Table, column: str, note: str) -> str:
 # ---------------------------------------------------------------- stage 3
 
 
-def domain_problems(raw: dict[str, RawTable], facts_unreadable: bool = False) -> list[Problem]:
-    """The project's own rules, on the tables whose structure is sound.
+def domain_problems(pkg: DataPackage, raw: dict[str, RawTable]) -> list[Problem]:
+    """The project's own rules, on the rows stage 1 could read.
 
-    When a table of cited facts could not be read (``facts_unreadable``),
-    references to records cannot be checked; they are skipped rather than
-    reported one by one, since the structural problem already names the file.
+    A record id that may belong to a cited table not read whole is not
+    called unknown (see :func:`_unjudged_records`): the structural problem
+    already names that file, and its rows would otherwise be reported one by
+    one as missing wherever they are cited. A table that lacks a column a rule
+    reads is left out of that rule (:func:`rule_column_problems` reports it).
     """
     problems: list[Problem] = []
     for rt in raw.values():
         problems += _date_problems(rt)
         problems += _number_notation_problems(rt)
         problems += _exactly_one_problems(rt)
+        problems += _url_problems(rt)
     records = _record_index(raw, problems)
-    references_checkable = not facts_unreadable
-    problems += _citation_problems(raw, records, references_checkable)
+    unjudged = _unjudged_records(pkg, raw)
+    problems += _citation_problems(raw, records, unjudged)
     problems += _figure_bound_problems(raw)
     problems += _status_problems(raw)
-    problems += _discrepancy_problems(raw, records, references_checkable)
+    problems += _discrepancy_problems(raw, records, unjudged)
     return problems
+
+
+def _unjudged_records(pkg: DataPackage, raw: dict[str, RawTable]) -> Callable[[str], bool]:
+    """Whether a record id may name a row of a cited table that was not read whole.
+
+    Each table's ids follow the pattern of its key (``evt-...`` for events), so
+    ids of the tables that were read are still checked; a table whose key has
+    no pattern leaves every id unjudged.
+    """
+    patterns = []
+    for table in pkg.tables.values():
+        rt = raw.get(table.name)
+        if not table.cited or (rt is not None and rt.whole):
+            continue
+        pattern = table.field(table.primary_key[0]).constraints.get("pattern")
+        try:
+            patterns.append(re.compile(f"^{pattern}$"))  # anchored as Frictionless does
+        except (TypeError, re.error):  # no pattern, or one Frictionless reports
+            return lambda record_id: True
+    return lambda record_id: any(p.match(record_id) for p in patterns)
+
+
+#: The columns of each table that the rules below read by name.
+RULE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "citations": ("record_id", "quote"),
+    "figures": ("bound", "value_low", "value_high"),
+    "discrepancies": ("discrepancy_id",),
+    "discrepancy_claims": ("discrepancy_id", "record_id"),
+}
+
+
+def _missing_rule_columns(table: Table) -> list[str]:
+    """The columns a rule reads by name that the codebook does not give ``table``."""
+    wanted = list(RULE_COLUMNS.get(table.name, ()))
+    for rule in STATUS_RULES:
+        if rule.table == table.name:
+            wanted += [rule.column, *(c for filled, _ in rule.needs.values() for c in filled)]
+    return [c for c in dict.fromkeys(wanted) if c not in table.field_names]
+
+
+def _ruled(raw: dict[str, RawTable], name: str) -> RawTable | None:
+    """Table ``name`` if it was read and has every column the rules read in it."""
+    rt = raw.get(name)
+    return None if rt is None or _missing_rule_columns(rt.table) else rt
+
+
+def rule_column_problems(pkg: DataPackage) -> list[Problem]:
+    """A table the codebook describes without a column that the project's rules read."""
+    return [
+        Problem(
+            pkg.path.name,
+            message=f"resource {table.name!r} has no column {column!r}, which a rule in"
+            " helpers/validation.py reads; restore the column, or change the rule with it",
+        )
+        for table in pkg.tables.values()
+        for column in _missing_rule_columns(table)
+    ]
 
 
 def _cells(rt: RawTable, column: str) -> Iterable[tuple[int, str]]:
@@ -368,6 +560,34 @@ def _number_notation_problems(rt: RawTable) -> list[Problem]:
     return problems
 
 
+def is_web_address(value: str) -> bool:
+    """An absolute http(s) address with a host, and no space or control character.
+
+    Frictionless's ``uri`` format asks only for a scheme: ``javascript:`` and
+    ``data:`` addresses pass it, and the reader site would turn them into links.
+    """
+    if any(c.isspace() or unicodedata.category(c).startswith("C") for c in value):
+        return False  # spaces, and control, format (bidi) or unassigned characters
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # such as an unclosed [ of an IPv6 address
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)
+
+
+def _url_problems(rt: RawTable) -> list[Problem]:
+    """Every cell of a column the codebook marks ``"format": "uri"`` is a web address."""
+    problems = []
+    for field in rt.table.fields:
+        if field.format != "uri":
+            continue
+        for line, value in _cells(rt, field.name):
+            if not is_web_address(value):
+                problems.append(Problem(rt.table.path, line, field.name, value, URL_EXPECTATION))
+    return problems
+
+
 def _exactly_one_problems(rt: RawTable) -> list[Problem]:
     problems = []
     for group in rt.table.exactly_one_of:
@@ -408,17 +628,24 @@ def _record_index(raw: dict[str, RawTable], problems: list[Problem]) -> dict[str
 
 
 def _citation_problems(
-    raw: dict[str, RawTable], records: dict[str, str], references_checkable: bool
+    raw: dict[str, RawTable], records: dict[str, str], unjudged: Callable[[str], bool]
 ) -> list[Problem]:
-    citations = raw.get("citations")
+    citations = _ruled(raw, "citations")
     if citations is None:
         return []
     problems = []
     cited = set(citations.frame["record_id"].dropna())
+    suggest = Suggestions(records)
     for line, value in _cells(citations, "record_id"):
-        if references_checkable and value not in records:
+        if value not in records and not unjudged(value):
             problems.append(
-                Problem(citations.table.path, line, "record_id", value, "cites no known record id")
+                Problem(
+                    citations.table.path,
+                    line,
+                    "record_id",
+                    value,
+                    f"cites no known record id{suggest(value)}",
+                )
             )
     for line, quote in _cells(citations, "quote"):
         words = len(quote.split())
@@ -432,6 +659,8 @@ def _citation_problems(
                     f"quote has {words} words; at most {MAX_QUOTE_WORDS} are allowed",
                 )
             )
+    if not citations.whole:
+        return problems  # a record's citation may be in a row that was lost
     for rt in raw.values():
         if not rt.table.cited:
             continue
@@ -508,7 +737,7 @@ def _figure_bound_problems(raw: dict[str, RawTable]) -> list[Problem]:
             f"bound {bound!r} needs {BOUND_RULES[bound]}",
         )
 
-    return _row_problems(raw.get("figures"), "value_low|value_high", check)
+    return _row_problems(_ruled(raw, "figures"), "value_low|value_high", check)
 
 
 @dataclass(frozen=True)
@@ -572,22 +801,31 @@ def _status_problems(raw: dict[str, RawTable]) -> list[Problem]:
                 return None
             return status, f"{rule.label} {status!r} needs {words}"
 
-        problems += _row_problems(raw.get(rule.table), rule.column, check)
+        problems += _row_problems(_ruled(raw, rule.table), rule.column, check)
     return problems
 
 
 def _discrepancy_problems(
-    raw: dict[str, RawTable], records: dict[str, str], references_checkable: bool
+    raw: dict[str, RawTable], records: dict[str, str], unjudged: Callable[[str], bool]
 ) -> list[Problem]:
-    claims, discrepancies = raw.get("discrepancy_claims"), raw.get("discrepancies")
-    if claims is None or discrepancies is None:
+    claims, discrepancies = _ruled(raw, "discrepancy_claims"), _ruled(raw, "discrepancies")
+    if claims is None:
         return []
     problems = []
+    suggest = Suggestions(records)
     for line, value in _cells(claims, "record_id"):
-        if references_checkable and value not in records:
+        if value not in records and not unjudged(value):
             problems.append(
-                Problem(claims.table.path, line, "record_id", value, "links no known record id")
+                Problem(
+                    claims.table.path,
+                    line,
+                    "record_id",
+                    value,
+                    f"links no known record id{suggest(value)}",
+                )
             )
+    if discrepancies is None or not claims.whole:
+        return problems  # a discrepancy's claims may be in rows that were lost
     counts = claims.frame["discrepancy_id"].value_counts()
     for line, value in _cells(discrepancies, "discrepancy_id"):
         if counts.get(value, 0) < 2:
@@ -607,26 +845,96 @@ def _discrepancy_problems(
 
 
 def validate(data_dir: Path | None = None) -> list[Problem]:
-    """Every problem with the dataset in ``data_dir`` (empty list: valid)."""
-    pkg = read_datapackage((data_dir / "datapackage.json") if data_dir else DATAPACKAGE)
+    """Every problem with the dataset in ``data_dir`` (empty list: valid).
+
+    Never raises on bad data: a codebook that cannot be read is a problem of
+    ``datapackage.json`` (and then the only one, since nothing else can be
+    checked without it).
+    """
+    path = (Path(data_dir) / "datapackage.json") if data_dir else DATAPACKAGE
+    try:
+        pkg = read_datapackage(path)
+    except DataPackageError as exc:
+        return [Problem(path.name, issue.line, message=issue.message) for issue in exc.issues]
     raw: dict[str, RawTable] = {}
-    problems: list[Problem] = []
+    problems = rule_column_problems(pkg)
     for table in pkg.tables.values():
         rt, found = read_raw_table(pkg, table)
         problems += found
         if rt is not None:
             raw[table.name] = rt
-    broken = set(pkg.tables) - set(raw)
     problems += frictionless_problems(pkg, raw)
     problems += foreign_key_problems(pkg, raw)
-    problems += domain_problems(raw, any(pkg.table(name).cited for name in broken))
-    return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "", p.message))
+    problems += domain_problems(pkg, raw)
+    return sorted(set(problems), key=_report_order(pkg, raw))
+
+
+def _report_order(pkg: DataPackage, raw: dict[str, RawTable]) -> Callable[[Problem], tuple]:
+    """How problems are sorted: causes first, each table's together, in file order.
+
+    The codebook's problems come first, then those of the tables that could
+    not be read whole (what they break elsewhere is not reported, so a reader
+    starts where the trouble starts), then the other tables', by file name.
+    Within a table: by line, then by column as the header orders them (a
+    problem of the whole row first).
+    """
+    by_path = {t.path: t for t in pkg.tables.values()}
+
+    def key(p: Problem) -> tuple:
+        table = by_path.get(p.file)
+        if p.file == pkg.path.name:
+            rank = 0
+        elif table is not None and (table.name not in raw or not raw[table.name].whole):
+            rank = 1
+        else:
+            rank = 2
+        columns = table.field_names if table else []
+        first = re.split(r"[|,]", p.column)[0] if p.column else None
+        position = -1 if first is None else (columns.index(first) if first in columns else 999)
+        value = "" if p.value is None else str(p.value)
+        return (rank, p.file, p.line or 0, position, p.column or "", p.message, value)
+
+    return key
 
 
 def fingerprint(data_dir: Path) -> str:
-    """A hash of the data files and of the rules that check them."""
-    rules = [Path(__file__), Path(__file__).with_name("datapackage.py")]
-    return files_digest([*sorted(data_dir.glob("*.csv")), data_dir / "datapackage.json", *rules])
+    """A hash of the data, of the rules that check it and of the Frictionless release.
+
+    The data is every CSV file in ``data_dir`` and every file the codebook
+    lists (a table may sit in a subfolder), so that no edit keeps an old stamp.
+    """
+    here = Path(__file__)
+    rules = [here, here.with_name("datapackage.py"), here.with_name("dates.py")]
+    tables = {*data_dir.glob("*.csv"), *_listed_files(data_dir)}
+    files = [*sorted(tables), data_dir / "datapackage.json", *rules]
+    content = files_digest(
+        files, label=lambda p: str(p.relative_to(data_dir) if p in tables else p.name)
+    )
+    return hashlib.sha256(f"{content}\0{_frictionless_release()}".encode()).hexdigest()
+
+
+def _listed_files(data_dir: Path) -> list[Path]:
+    """The files the codebook in ``data_dir`` lists; none if it cannot be read."""
+    try:
+        descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8-sig"))
+        paths = [r["path"] for r in descriptor["resources"]]
+    except (OSError, ValueError, TypeError, KeyError):
+        return []  # validation will say what is wrong; nothing is stamped until it passes
+    # Only paths inside the folder: the codebook check rejects the others.
+    return [data_dir / p for p in paths if isinstance(p, str) and p and not Path(p).is_absolute()]
+
+
+def _frictionless_release() -> str:
+    """The installed Frictionless's distribution folder name (it holds the version).
+
+    Found without importing Frictionless (slow) or importlib.metadata: a new
+    release may find problems an old one passed, so it is part of the stamp.
+    """
+    spec = importlib.util.find_spec("frictionless")
+    if spec is None or spec.origin is None:
+        return "frictionless: not installed"
+    site = Path(spec.origin).parent.parent
+    return ",".join(sorted(p.name for p in site.glob("frictionless-*.dist-info")))
 
 
 def ensure_valid(data_dir: Path) -> None:
@@ -636,13 +944,17 @@ def ensure_valid(data_dir: Path) -> None:
     what it checked, so an unchanged dataset is not validated again; any edit
     to a data file, the codebook or these rules triggers a full check.
     """
+    data_dir = Path(data_dir)
     stamp = STAMP_DIR / fingerprint(data_dir)
     if stamp.exists():
         return
     problems = validate(data_dir)
     if problems:
         raise DataValidationError(problems, data_dir)
-    STAMP_DIR.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=STAMP_DIR)
-    os.close(fd)
-    os.replace(tmp, stamp)
+    try:
+        STAMP_DIR.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=STAMP_DIR)
+        os.close(fd)
+        os.replace(tmp, stamp)
+    except OSError:
+        pass  # a cache that cannot be written only means the next load checks again
