@@ -13,9 +13,7 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +25,15 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-from helpers.chapters import METADATA_KEY, NAV_TAG, apply_navigation, has_tag
+from helpers import safe_files
+from helpers.chapters import (
+    METADATA_KEY,
+    NAV_TAG,
+    NotebookFileError,
+    apply_navigation,
+    has_tag,
+    read_notebook,
+)
 from helpers.digest import files_digest
 from helpers.paths import PROJECT_ROOT
 
@@ -109,6 +115,11 @@ def execute_notebook(
         resources={"metadata": {"path": str(path.parent)}},
     )
     with client.setup_kernel():
+        # Store what the kernel says of its language, as JupyterLab does when it
+        # saves: opening and saving a built notebook then leaves it byte-identical.
+        info = client.wait_for_reply(client.kc.kernel_info())
+        if info is not None and "language_info" in info["content"]:
+            nb.metadata["language_info"] = info["content"]["language_info"]
         if preamble:
             setup = nbformat.v4.new_code_cell(preamble)
             # nbclient stores an executed cell at its index: put the first cell back.
@@ -140,35 +151,8 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> None:
 
 
 def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
-    """Write ``nb`` to a temporary file beside ``path``, then move it into place."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".ipynb.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            nbformat.write(nb, fh)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def swap_into_place(new: Path, target: Path, marker: str) -> None:
-    """Replace ``target`` with ``new``; never leaves a mix of old and new files.
-
-    ``new`` must hold the file ``marker``. A non-empty ``target`` without it
-    was not written by this project and is never deleted: that is an error.
-    """
-    if target.exists() and any(target.iterdir()) and not (target / marker).exists():
-        raise FileExistsError(
-            f"{target} exists and was not made by nato-iraq (no {marker} in it);"
-            " choose an empty or new folder"
-        )
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{new.name}")
-        target.rename(old)
-    new.rename(target)
-    if old is not None:
-        shutil.rmtree(old)
+    """Store ``nb`` at ``path`` in one step, keeping the file's mode (:mod:`helpers.safe_files`)."""
+    safe_files.write_atomically(path, lambda fh: nbformat.write(nb, fh))
 
 
 #: Everything besides the notebook itself that its outputs depend on.
@@ -179,6 +163,7 @@ BUILD_ONLY = (
     "helpers/build.py",
     "helpers/cli.py",
     "helpers/chapters.py",
+    "helpers/safe_files.py",
     "helpers/topojson.py",
     "helpers/site.py",
     "helpers/site_assets/*",
@@ -213,6 +198,24 @@ def input_fingerprint(nb: nbformat.NotebookNode, shared: str) -> str:
     ]
     payload = json.dumps([cells, shared], sort_keys=True).encode()
     return hashlib.sha256(payload).hexdigest()
+
+
+def outputs_digest(nb: nbformat.NotebookNode) -> str:
+    """A hash of every stored output (text, tables and images) of the notebook.
+
+    The build records it beside the input fingerprint; a notebook whose
+    outputs no longer match it (an image swapped, a table edited by hand) is
+    stale and runs again, whatever its inputs.
+    """
+    outputs = [cell.get("outputs", []) for cell in nb.cells if cell.cell_type == "code"]
+    payload = json.dumps(outputs, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def is_current(nb: nbformat.NotebookNode, fingerprint: str) -> bool:
+    """True when ``nb`` was stored by a build from these inputs and its outputs are untouched."""
+    record = nb.metadata.get(METADATA_KEY, {})
+    return record.get("inputs") == fingerprint and record.get("outputs") == outputs_digest(nb)
 
 
 @dataclass(frozen=True)
@@ -275,22 +278,44 @@ def build_notebooks(
     skipped: list[Path] = []
     stale: list[tuple[Path, str]] = []
     bar = tqdm(total=len(paths), unit="notebook", disable=not progress, file=sys.stderr)
+    # Read everything first: a broken notebook stops the build before any work.
+    notebooks, unreadable = {}, []
     for path in paths:
-        on_disk = nbformat.read(path, as_version=4)
+        try:
+            notebooks[path] = read_notebook(path)
+        except NotebookFileError as exc:
+            unreadable.append(str(exc))
+    if unreadable:
+        bar.close()
+        raise NotebookFileError("\n".join(unreadable) + "\nNothing was built; no file was changed.")
+    for path in paths:
+        on_disk = notebooks[path]
         fingerprint = input_fingerprint(on_disk, shared)
-        if not force and on_disk.metadata.get(METADATA_KEY, {}).get("inputs") == fingerprint:
+        if not force and is_current(on_disk, fingerprint):
             _refresh_navigation(path, on_disk, navigation.get(path))
             skipped.append(path)
             bar.write(f"current {path.name}  (inputs unchanged; --force runs it)", file=sys.stderr)
             bar.update()
         else:
             stale.append((path, fingerprint))
+    # And check that every stale notebook can be stored, before hours of kernel time.
+    blocked = safe_files.unwritable([path for path, _ in stale])
+    if blocked:
+        bar.close()
+        listed = "\n".join(f"  {path}: {why}" for path, why in blocked)
+        raise NotebookFileError(
+            f"{len(blocked)} notebook(s) could not be stored after running:\n{listed}\n"
+            "Make them (and their folder) writable, then build again. Nothing was built;"
+            " no file was changed."
+        )
 
     def run(path: Path, fingerprint: str) -> float:
         start = time.perf_counter()
         nb = execute_notebook(path, timeout=timeout, navigation=navigation.get(path))
         # Other keys under nato_iraq (such as the chapter's question) are kept.
-        nb.metadata.setdefault(METADATA_KEY, {})["inputs"] = fingerprint
+        record = nb.metadata.setdefault(METADATA_KEY, {})
+        record["inputs"] = fingerprint
+        record["outputs"] = outputs_digest(nb)
         write_atomically(nb, path)
         return time.perf_counter() - start
 

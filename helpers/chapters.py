@@ -65,12 +65,41 @@ def chapter_title(nb: nbformat.NotebookNode) -> str:
     raise ValueError("notebook has no '# ' title")
 
 
+class NotebookFileError(Exception):
+    """Notebooks that cannot be read or stored; the message names each file and what to do."""
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read the notebook at ``path``; a file that is not one raises :class:`NotebookFileError`."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except OSError as exc:
+        raise NotebookFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except Exception as exc:  # nbformat raises JSON, schema and version errors of many kinds
+        detail = " ".join(str(exc).split())[:300]
+        raise NotebookFileError(
+            f"{path}: not a readable notebook ({type(exc).__name__}: {detail}). If you did not"
+            f" mean to change it, restore it with `git checkout -- {path.name}` in its folder."
+        ) from None
+
+
 def chapters(folder: Path = NOTEBOOKS_DIR) -> list[Chapter]:
-    """Every chapter in file-name order (``NN_name.ipynb``)."""
-    found = []
+    """Every chapter in file-name order (``NN_name.ipynb``).
+
+    Raises :class:`NotebookFileError` naming every chapter that cannot be
+    read or has no title.
+    """
+    found, problems = [], []
     for path in chapter_paths(folder):
-        nb = nbformat.read(path, as_version=4)
-        found.append(Chapter(path, chapter_number(path), chapter_title(nb)))
+        try:
+            nb = read_notebook(path)
+            found.append(Chapter(path, chapter_number(path), chapter_title(nb)))
+        except NotebookFileError as exc:
+            problems.append(str(exc))
+        except ValueError as exc:
+            problems.append(f"{path}: {exc}; add a first line '# Title' to its first Markdown cell")
+    if problems:
+        raise NotebookFileError("\n".join(problems) + "\nNothing was built; no file was changed.")
     return found
 
 

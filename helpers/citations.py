@@ -8,12 +8,12 @@ that keep each quote at hand.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
 import pandas as pd
 
 from helpers.data import Dataset
+from helpers.untrusted import html_text
 
 #: What each citation row carries of its source.
 SOURCE_COLUMNS = [
@@ -70,7 +70,7 @@ def quote_html(citation: pd.Series) -> str:
     summary of the page, and GeoNames quotes are place names; they are shown
     plainly, with a label, so that no reader takes them for the page's text.
     """
-    words = html.escape(citation["quote"])
+    words = html_text(citation["quote"])
     label = QUOTE_LABELS.get(citation["quote_origin"])
     if label is None:
         return f"<q>{words}</q>"
@@ -83,7 +83,7 @@ def source_tooltip(citation: pd.Series) -> str:
     if pd.notna(citation["publisher"]) and citation["publisher"]:
         parts.append(citation["publisher"])
     parts.append(citation["date"] if pd.notna(citation["date"]) else "undated")
-    return html.escape(", ".join(str(p) for p in parts), quote=True)
+    return html_text(", ".join(str(p) for p in parts))
 
 
 def cite_html(ds: Dataset, record_id: str) -> str:
@@ -92,7 +92,7 @@ def cite_html(ds: Dataset, record_id: str) -> str:
     parts = []
     for _, row in cites.iterrows():
         quote = row["quote"] if row["quote_origin"] == "source_text" else None
-        tip = html.escape(f"“{quote}”", quote=True) if quote else source_tooltip(row)
-        name = html.escape(row["short_name"])
+        tip = html_text(f"“{quote}”") if quote else source_tooltip(row)
+        name = html_text(row["short_name"])
         parts.append(f'<span class="cite" title="{tip}">{name}</span>')
     return "[" + "; ".join(parts) + "]"

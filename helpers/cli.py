@@ -45,15 +45,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     kernel_env.prepare()
     from helpers.chapters import navigation
 
-    report = build.build_notebooks(
-        notebooks,
-        timeout=args.timeout,
-        progress=not args.quiet,
-        # Previous/next cells are refreshed as each notebook is stored.
-        navigation=navigation(args.notebooks),
-        force=args.force,
-        jobs=args.jobs,
-    )
+    try:
+        lines = navigation(args.notebooks)
+        report = build.build_notebooks(
+            notebooks,
+            timeout=args.timeout,
+            progress=not args.quiet,
+            # Previous/next cells are refreshed as each notebook is stored.
+            navigation=lines,
+            force=args.force,
+            jobs=args.jobs,
+        )
+    except build.NotebookFileError as exc:
+        print(f"nato-iraq build: {exc}", file=sys.stderr)
+        return 1
     if not report.ok:
         names = ", ".join(f.notebook.name for f in report.failures)
         print(
@@ -81,9 +86,10 @@ def _build_site(out: Path, notebooks: list[Path], force: bool) -> int:
     start = time.perf_counter()
     try:
         site = build_site(notebooks, out=out, force=force)
-    except SiteBuildError as exc:
+    except (SiteBuildError, FileExistsError, NotADirectoryError) as exc:
         print(
-            f"nato-iraq build: the site failed; {out} was left as it was.\n{exc}", file=sys.stderr
+            f"nato-iraq build: the site was not written; {out} was left as it was.\n{exc}",
+            file=sys.stderr,
         )
         return 1
     index = (site.out / "index.html").resolve()
@@ -98,6 +104,7 @@ def _build_site(out: Path, notebooks: list[Path], force: bool) -> int:
 
 
 def _cmd_teach(args: argparse.Namespace) -> int:
+    from helpers.chapters import NotebookFileError
     from helpers.teach import PackError, make_pack
     from helpers.validation import DataValidationError, ensure_valid
 
@@ -110,7 +117,13 @@ def _cmd_teach(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             progress=not args.quiet,
         )
-    except (DataValidationError, PackError, FileExistsError) as exc:
+    except (
+        DataValidationError,
+        PackError,
+        NotebookFileError,
+        FileExistsError,
+        NotADirectoryError,
+    ) as exc:
         print(f"nato-iraq teach: no pack was written.\n{exc}", file=sys.stderr)
         return 1
     print(
@@ -122,17 +135,23 @@ def _cmd_teach(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from helpers.validation import validate
+    from helpers.data import load
+    from helpers.validation import DataValidationError, validate
 
-    problems = validate(args.data)
-    if problems:
+    # validate() reports bad data, a broken datapackage.json included, as
+    # problems; it raises only on a bug. load() checks again (quickly: the
+    # tables' Frictionless results are remembered) and raises if a file
+    # changed in between.
+    try:
+        problems = validate(args.data)
+        summary = None if problems else load(args.data).summary()
+    except DataValidationError as exc:
+        problems, summary = exc.problems, None
+    if summary is None:
         for problem in problems:
             print(problem, file=sys.stderr)
         print(f"nato-iraq validate: {len(problems)} problem(s) in {args.data}", file=sys.stderr)
         return 1
-    from helpers.data import load
-
-    summary = load(args.data).summary()
     print(
         f"nato-iraq validate: {args.data} is valid:"
         f" {len(summary)} tables, {summary['rows'].sum()} rows"
@@ -260,10 +279,24 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``nato-iraq`` console script."""
+    """Entry point of the ``nato-iraq`` console script.
+
+    A problem of the machine or of a user's files (a folder that cannot be
+    written, a disk that is full) ends with one line naming the file, not a
+    traceback; a bug in the project still shows its traceback.
+    """
     args = make_parser().parse_args(argv)
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(
+            f"nato-iraq {args.command}: could not use{where}: {exc.strerror or exc}."
+            " Check that it exists and that you may read and write it, then run again.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ fallback, identical on every run.
 
 from __future__ import annotations
 
-import html
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import pandas as pd
 from helpers import shown
 from helpers.citations import citations_for, quote_html, source_tooltip
 from helpers.data import Dataset
+from helpers.untrusted import html_link, html_text
 from helpers.wording import figure_wording
 
 
@@ -124,7 +124,7 @@ def _sources_html(cites: pd.DataFrame) -> str:
     items = []
     for _, c in cites.iterrows():
         # The quote is on screen already; hovering tells which text it is from.
-        name = html.escape(c["short_name"])
+        name = html_text(c["short_name"])
         items.append(
             f'<span class="cite" title="{source_tooltip(c)}"><b>{name}</b>: {quote_html(c)}</span>'
         )
@@ -139,12 +139,12 @@ def facts(ds: Dataset, record_ids: Sequence[str], caption: str | None = None) ->
         when, what = describe_record(ds, record_id)
         mine = cites[cites["record_id"] == record_id]
         rows_html.append(
-            f"<tr><td>{html.escape(when)}</td><td>{html.escape(what)}</td>"
+            f"<tr><td>{html_text(when)}</td><td>{html_text(what)}</td>"
             f"<td>{_sources_html(mine)}</td></tr>"
         )
         names = "; ".join(dict.fromkeys(mine["short_name"]))
         rows_text.append(f"{when:<24} {what}  [{names}]")
-    head = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    head = f"<caption>{html_text(caption)}</caption>" if caption else ""
     table = (
         f'<table class="facts">{head}<thead><tr><th>When</th><th>What</th>'
         f"<th>Sources and quotes</th></tr></thead><tbody>{''.join(rows_html)}</tbody></table>"
@@ -173,11 +173,10 @@ def sources_list(
     for _, s in sources.iterrows():
         publisher = s["publisher"] if pd.notna(s["publisher"]) else "publisher not stated"
         date = s["date"] if pd.notna(s["date"]) else "undated"
-        title = html.escape(s["title"])
-        link = f'<a href="{html.escape(s["url"])}">{title}</a>' if pd.notna(s["url"]) else title
+        link = html_link(s["url"], html_text(s["title"]))
         items_html.append(
-            f"<li><b>{html.escape(s['short_name'])}</b>: {link}. "
-            f"{html.escape(publisher)}, {html.escape(date)} ({s['date_basis']}).</li>"
+            f"<li><b>{html_text(s['short_name'])}</b>: {link}. "
+            f"{html_text(publisher)}, {html_text(date)} ({html_text(s['date_basis'])}).</li>"
         )
         items_text.append(f"- {s['short_name']}: {s['title']}. {publisher}, {date}.")
     return Rendered("<ul>" + "".join(items_html) + "</ul>", "\n".join(items_text))
@@ -195,7 +194,7 @@ def discrepancy_facts(ds: Dataset, discrepancy_id: str) -> Rendered:
     ]
     table = facts(ds, list(claims), caption=f"{row['topic']} ({row['kind']})")
     note = f"Note: {row['note']}"
-    return Rendered(f"{table.html}<p><em>{html.escape(note)}</em></p>", f"{table.text}\n{note}")
+    return Rendered(f"{table.html}<p><em>{html_text(note)}</em></p>", f"{table.text}\n{note}")
 
 
 def discrepancy_notes(ds: Dataset, discrepancy_ids: Sequence[str]) -> Rendered:
@@ -206,8 +205,8 @@ def discrepancy_notes(ds: Dataset, discrepancy_ids: Sequence[str]) -> Rendered:
     """
     rows = ds.discrepancies.set_index("discrepancy_id").loc[list(discrepancy_ids)]
     body = "".join(
-        f"<tr><td>{html.escape(r['topic'])}</td><td>{html.escape(r['kind'])}</td>"
-        f"<td>{html.escape(r['note'])}</td></tr>"
+        f"<tr><td>{html_text(r['topic'])}</td><td>{html_text(r['kind'])}</td>"
+        f"<td>{html_text(r['note'])}</td></tr>"
         for _, r in rows.iterrows()
     )
     table = (

@@ -14,18 +14,16 @@ the last one is skipped (see :func:`site_inputs_digest`).
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from helpers.build import swap_into_place
+from helpers import safe_files
 from helpers.chapters import (
     METADATA_KEY,
     NAV_TAG,
@@ -38,10 +36,12 @@ from helpers.chapters import (
 from helpers.datapackage import read_datapackage
 from helpers.digest import files_digest
 from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.untrusted import html_text, markdown_text, safe_url
 
 SITE_DIR = PROJECT_ROOT / "site"
-#: Where the site records the digest of the inputs it was built from.
-STAMP_NAME = ".inputs-digest"
+#: The site's record of itself: the digest of the inputs it was built from and
+#: the hash of every file it wrote (see :mod:`helpers.safe_files`).
+STAMP_NAME = ".nato-iraq-site"
 #: Cell tag that picks a chapter's card thumbnail (default: its first chart).
 KEY_FIGURE_TAG = "key-figure"
 #: Words a reader gets through in a minute of prose; code is read at half that.
@@ -49,6 +49,8 @@ WORDS_PER_MINUTE = 200
 #: Extra reading time for each chart, in minutes.
 MINUTES_PER_FIGURE = 0.5
 THUMBNAIL_WIDTH = 480
+#: How messages name the site folder (``nato-iraq build --site DIR``).
+SITE_ROLE = "site folder (--site)"
 SITE_TITLE = "NATO and Iraq, 2004 to today"
 #: How the sources page explains each ``quote_origin``.
 QUOTE_ORIGINS = {
@@ -155,7 +157,7 @@ def chapter_card(path: Path, nb: nbformat.NotebookNode | None = None) -> Card:
 
 
 def _card_html(card: Card) -> str:
-    title = html.escape(card.title)
+    title = html_text(card.title)
     image = (
         f'<img src="_static/thumbs/{card.number}.png" alt="Key figure of chapter'
         f' {card.number}: {title}" loading="lazy">'
@@ -167,7 +169,7 @@ def _card_html(card: Card) -> str:
         f"{image}\n"
         f'<div class="card-body"><span class="card-number">Chapter {card.number}</span>\n'
         f'<span class="card-title">{title}</span>\n'
-        f'<span class="card-question">{html.escape(card.question)}</span>\n'
+        f'<span class="card-question">{html_text(card.question)}</span>\n'
         f'<span class="card-time">Time to learn: {card.minutes} min</span></div></a>'
     )
 
@@ -219,7 +221,8 @@ def data_page(tables: list[tuple[str, str, str]]) -> str:
     ``tables`` holds (name, file path, what it holds) for each table in the package.
     """
     downloads = "\n".join(
-        f"| `{name}` | {holds} | {{download}}`{Path(path).name} <data/{path}>` |"
+        f"| {markdown_text(name)} | {markdown_text(holds)}"
+        f" | {{download}}`{Path(path).name} <data/{Path(path).name}>` |"
         for name, path, holds in tables
     )
     package_row = (
@@ -247,21 +250,25 @@ type, unit, allowed values and keys.
 
 
 def sources_page(sources: list[dict[str, str]]) -> str:
-    """MyST source of the sources page: one entry per source, with its date and how it is known."""
+    """MyST source of the sources page: one entry per source, with its date and how it is known.
+
+    Every value is data, so every value goes through :mod:`helpers.untrusted`:
+    shown as literal text, and linked only when it is an http(s) address.
+    """
     entries = []
     for source in sources:
-        publisher = source["publisher"] or "publisher not stated"
-        link = f"<{source['url']}>" if source["url"] else "no address given"
-        date = source["date"] or "undated"
+        md = {key: markdown_text(value) for key, value in source.items()}
+        address = safe_url(source["url"])
+        link = f"<{address}>" if address else "no address given"
+        origin = QUOTE_ORIGINS.get(source["quote_origin"], md["quote_origin"])
         entries.append(
-            f"## {source['title']}\n\n"
-            f"- **Short name:** {source['short_name']} (`{source['source_id']}`)\n"
-            f"- **Publisher:** {publisher}\n"
-            f"- **Date:** {date} ({source['date_basis']}). {source['date_note']}\n"
+            f"## {md['title']}\n\n"
+            f"- **Short name:** {md['short_name']} ({md['source_id']})\n"
+            f"- **Publisher:** {md['publisher'] or 'publisher not stated'}\n"
+            f"- **Date:** {md['date'] or 'undated'} ({md['date_basis']}). {md['date_note']}\n"
             f"- **Address:** {link}\n"
-            f"- **Kind:** {source['source_type'].replace('_', ' ')}\n"
-            f"- **Quotes are from:** {QUOTE_ORIGINS[source['quote_origin']]}\n\n"
-            f"{source['notes']}\n"
+            f"- **Kind:** {markdown_text(source['source_type'].replace('_', ' '))}\n"
+            f"- **Quotes are from:** {origin}\n\n{md['notes']}\n"
         )
     return (
         "# Sources\n\nEvery fact in the dataset cites one of these texts with a short"
@@ -312,10 +319,13 @@ def write_sources(src: Path, notebooks: list[Path], data_dir: Path) -> list[Card
         nb = nbformat.read(path, as_version=4)
         cards.append(chapter_card(path, nb))
         nbformat.write(_without_navigation(nb), src / "chapters" / path.name)
-    shutil.copytree(data_dir, src / "data", ignore=shutil.ignore_patterns(".*"))
+    # Copied files get the umask's mode, not the mode of the user's own files.
+    shutil.copytree(
+        data_dir, src / "data", ignore=shutil.ignore_patterns(".*"), copy_function=shutil.copyfile
+    )
     static = src / "_static"
     (static / "thumbs").mkdir(parents=True)
-    shutil.copy(_ASSETS / "site.css", static / "site.css")
+    shutil.copyfile(_ASSETS / "site.css", static / "site.css")
     for card in cards:
         if card.thumbnail:
             (static / "thumbs" / f"{card.number}.png").write_bytes(card.thumbnail)
@@ -324,7 +334,7 @@ def write_sources(src: Path, notebooks: list[Path], data_dir: Path) -> list[Card
     tables = [(t.name, t.path, _first_sentence(t.description)) for t in package.tables.values()]
     (src / "data.md").write_text(data_page(tables), encoding="utf-8")
     (src / "sources.md").write_text(sources_page(_sources_rows(data_dir)), encoding="utf-8")
-    shutil.copy(_ASSETS / "conf.py", src / "conf.py")
+    shutil.copyfile(_ASSETS / "conf.py", src / "conf.py")
     return cards
 
 
@@ -382,18 +392,19 @@ def build_site(
     """
     notebooks = sorted(notebooks or chapter_paths(NOTEBOOKS_DIR))
     digest = site_inputs_digest(notebooks, data_dir)
-    stamp = out / STAMP_NAME
-    if not force and stamp.exists() and stamp.read_text().strip() == digest:
+    record = safe_files.read_owned_record(out, STAMP_NAME) if out.is_dir() else None
+    if not force and record is not None and record.get("inputs") == digest:
         return SiteReport(out, built=False, pages=len(list(out.rglob("*.html"))))
+    # Before the work: a site folder holding files of someone else's is never replaced.
+    safe_files.check_replaceable(out, STAMP_NAME, SITE_ROLE)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".site-", dir=out.parent) as work:
-        work_dir = Path(work)
+    with safe_files.work_folder(out) as work_dir:
         src, html_dir = work_dir / "src", work_dir / "html"
         write_sources(src, notebooks, data_dir)
         run_sphinx(src, html_dir, work_dir / "doctrees")
         _clean_output(html_dir)
-        (html_dir / STAMP_NAME).write_text(digest + "\n")
-        swap_into_place(html_dir, out, marker=STAMP_NAME)
+        safe_files.record_owned_files(html_dir, STAMP_NAME, "nato-iraq build", inputs=digest)
+        safe_files.swap_into_place(html_dir, out, STAMP_NAME, SITE_ROLE)
     return SiteReport(out, built=True, pages=len(list(out.rglob("*.html"))))
 
 

@@ -103,5 +103,5 @@ def write_deck(nb: nbformat.NotebookNode, target: Path) -> Path:
 def copy_vendor(slides_dir: Path) -> Path:
     """Put the vendored reveal.js, require.js and jQuery beside the decks."""
     target = slides_dir / VENDOR_LINK
-    shutil.copytree(VENDOR_DIR, target, dirs_exist_ok=True)
+    shutil.copytree(VENDOR_DIR, target, dirs_exist_ok=True, copy_function=shutil.copyfile)
     return target

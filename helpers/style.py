@@ -81,6 +81,10 @@ def mission_colour(mission_id: str | None) -> str:
     return MISSION_COLOURS.get(mission_id or "", NEUTRAL)
 
 
+#: Least share of a figure's height the plotting area keeps under a long source line.
+MIN_AXES_HEIGHT = 0.25
+
+
 def finish(
     fig: Figure,
     sources: Iterable[str],
@@ -105,6 +109,16 @@ def finish(
     height_in = fig.get_figheight()
     line_in = 0.19
     text_in = line_in * len(lines) + 0.15
+    bottom = max(fig.subplotpars.bottom, (text_in + 0.55) / height_in)
+    top = fig.subplotpars.top
+    if bottom > top - MIN_AXES_HEIGHT:
+        # A source line too long for the figure (many sources, or very long
+        # names) must not squeeze the plot away: the figure grows instead.
+        top_in = (1 - top) * height_in
+        new_height = top_in + MIN_AXES_HEIGHT * height_in + text_in + 0.55
+        fig.set_figheight(new_height)
+        height_in, top = new_height, 1 - top_in / new_height
+        bottom = (text_in + 0.55) / new_height
     fig.text(
         0.01,
         0.1 / height_in,
@@ -115,8 +129,7 @@ def finish(
         color=TEXT_GREY,
         linespacing=1.35,
     )
-    bottom = max(fig.subplotpars.bottom, (text_in + 0.55) / height_in)
-    fig.subplots_adjust(bottom=bottom)
+    fig.subplots_adjust(bottom=bottom, top=top)
     return fig
 
 

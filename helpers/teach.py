@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -26,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 
+from helpers import safe_files
 from helpers.chapters import (
     METADATA_KEY,
     NAV_TAG,
@@ -36,6 +35,7 @@ from helpers.chapters import (
     navigation,
 )
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.untrusted import markdown_text, spreadsheet_cell
 
 #: Cells with this tag hold an exercise's worked answer.
 SOLUTION_TAG = "solution"
@@ -45,8 +45,11 @@ PACK_COPIES = {
     "LICENSE": "LICENSE-code.txt",
     "data/LICENSE.md": "LICENSE-data-and-text.md",
 }
-#: File that marks a folder as a class pack, so that remaking it may replace it.
+#: A pack's record of itself: the hash of every file it was made with (see
+#: :mod:`helpers.safe_files`). Remaking the pack replaces only those files.
 PACK_MARKER = ".nato-iraq-pack"
+#: How messages name the pack folder.
+PACK_ROLE = "pack folder (--out)"
 
 
 class PackError(Exception):
@@ -153,19 +156,21 @@ def write_captions(folder: Path) -> int:
         "",
     ]
     for c in captions:
-        lines += [f"## {c.file_stem}", "", f"**{c.title}**", ""]
-        lines.append(f"Sources: {'; '.join(c.sources)}." if c.sources else "Sources: none stated.")
+        # Titles, sources and notes come from the data: literal text, never markup.
+        sources = "; ".join(markdown_text(name) for name in c.sources)
+        lines += [f"## {c.file_stem}", "", f"**{markdown_text(c.title)}**", ""]
+        lines.append(f"Sources: {sources}." if c.sources else "Sources: none stated.")
         if c.note:
-            lines += ["", f"Note: {c.note}"]
+            lines += ["", f"Note: {markdown_text(c.note)}"]
         lines += ["", f"Files: `{c.file_stem}.png`, `{c.file_stem}.svg`", ""]
     (folder / "captions.md").write_text("\n".join(lines), encoding="utf-8")
     with (folder / "captions.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["file_stem", "chapter", "chart", "title", "sources", "note"])
         for c in captions:
-            writer.writerow(
-                [c.file_stem, c.chapter, c.chart, c.title, "; ".join(c.sources), c.note or ""]
-            )
+            row = [c.file_stem, c.chapter, c.chart, c.title, "; ".join(c.sources), c.note]
+            # A spreadsheet would run a cell such as '=HYPERLINK(...)' as a formula.
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
     for manifest in manifests(folder):
         manifest.unlink()
     return len(captions)
@@ -229,15 +234,17 @@ def make_pack(
 
     start = time.perf_counter()
     paths = select_chapters(numbers, folder)
+    # Before any work: never replace a file, or a folder holding files, we did not write.
+    safe_files.check_replaceable(out, PACK_MARKER, PACK_ROLE)
     kernel_env.prepare()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}-", dir=out.parent) as work:
-        pack = Path(work) / "pack"
+    with safe_files.work_folder(out) as work:
+        pack = work / "pack"
         dirs = {name: pack / name for name in ("student", "instructor", "slides", "figures")}
         for directory in dirs.values():
             directory.mkdir(parents=True)
         for path in paths:
-            shutil.copy(path, dirs["instructor"] / path.name)
+            safe_files.copy_file(path, dirs["instructor"] / path.name)
         lines = navigation(dirs["instructor"])
         in_pack = {p.stem for p in paths}
         for path in paths:
@@ -283,7 +290,8 @@ def make_pack(
         )
         # Whoever gets the pack gets the terms and the citation with it.
         for name, target in PACK_COPIES.items():
-            shutil.copy(PROJECT_ROOT / name, pack / target)
-        (pack / PACK_MARKER).write_text("made by nato-iraq teach\n", encoding="utf-8")
-        build.swap_into_place(pack, out, marker=PACK_MARKER)
+            safe_files.copy_file(PROJECT_ROOT / name, pack / target)
+        # Last: the record of every file written, so that a rerun can tell them from yours.
+        safe_files.record_owned_files(pack, PACK_MARKER, "nato-iraq teach")
+        safe_files.swap_into_place(pack, out, PACK_MARKER, PACK_ROLE)
     return PackReport(out, [p.name for p in paths], figures, time.perf_counter() - start)

@@ -65,6 +65,14 @@ class PageReport:
     network_requests: list[str] = field(default_factory=list)
     broken_images: list[str] = field(default_factory=list)
     broken_links: list[str] = field(default_factory=list)
+    #: Why the page reads as empty: too little text, no visible heading, images of no size.
+    empty: list[str] = field(default_factory=list)
+    #: Messages of alert(), confirm() or prompt() dialogs the page opened.
+    dialogs: list[str] = field(default_factory=list)
+    #: Elements or script effects that only injected markup could have made.
+    injected: list[str] = field(default_factory=list)
+    #: How many characters of visible text the page shows.
+    text_length: int = 0
 
     @property
     def problems(self) -> list[str]:
@@ -74,6 +82,9 @@ class PageReport:
             ("network request", self.network_requests),
             ("image not shown", self.broken_images),
             ("broken internal link", self.broken_links),
+            ("empty page", self.empty),
+            ("dialog opened", self.dialogs),
+            ("injected markup is live", self.injected),
         ]
         return [f"{self.url}: {label}: {item}" for label, items in labelled for item in items]
 
@@ -124,11 +135,36 @@ def _has_anchor(file: Path, fragment: str) -> bool:
     return re.search(_ID_PATTERN.format(re.escape(fragment)), text) is not None
 
 
-def check_page(context, file: Path, screenshot: Path | None = None) -> PageReport:
-    """Open ``file`` in a new tab; report console errors, requests, images and links.
+#: Least visible text a page of the site must show to count as not empty.
+MIN_TEXT = 200
+#: What injected test markup (see tests/test_hostile_data.py) leaves if it runs:
+#: an element carrying this attribute, or this global variable set by a script.
+HOSTILE_ATTRIBUTE = "data-hostile"
+HOSTILE_GLOBAL = "__hostile"
 
-    Any request that is not for a local file counts as a network request: the
-    pages must work from disk with no connection.
+_CONTENT_CHECK = """() => {
+  const visible = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
+  const text = document.body ? document.body.innerText.trim().length : 0;
+  const heading = Array.from(document.querySelectorAll('h1, h2'))
+    .some(h => visible(h) && h.innerText.trim().length > 0);
+  const flat = Array.from(document.images).filter(i => visible(i))
+    .filter(i => { const r = i.getBoundingClientRect(); return r.width < 2 || r.height < 2; })
+    .map(i => i.getAttribute('src'));
+  return {text, heading, flat};
+}"""
+
+
+def check_page(
+    context, file: Path, screenshot: Path | None = None, min_text: int = MIN_TEXT
+) -> PageReport:
+    """Open ``file`` in a new tab; report what is broken, empty or injected on it.
+
+    Broken: console errors, failed requests, images that did not load, internal
+    links to missing files or anchors; any request that is not for a local
+    file counts as a network request (the pages must work from disk).
+    Empty: less than ``min_text`` characters of visible text, no visible
+    heading, or a visible image with no size. Injected: a dialog opened, an
+    element carrying :data:`HOSTILE_ATTRIBUTE`, or :data:`HOSTILE_GLOBAL` set.
     """
     report = PageReport(file.as_uri())
 
@@ -145,6 +181,12 @@ def check_page(context, file: Path, screenshot: Path | None = None) -> PageRepor
     page.on("pageerror", lambda error: report.console_errors.append(str(error)))
     page.on("requestfailed", lambda r: report.failed_requests.append(f"{r.url} ({r.failure})"))
     page.on("request", on_request)
+
+    def on_dialog(dialog) -> None:
+        report.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     try:
         page.goto(file.as_uri(), wait_until="load")
         # Lazy images load only when scrolled into view: load them all first.
@@ -166,6 +208,18 @@ def check_page(context, file: Path, screenshot: Path | None = None) -> PageRepor
                 report.broken_links.append(f"{href} (no file {path})")
             elif not _has_anchor(path, fragment):
                 report.broken_links.append(f"{href} (no anchor #{fragment} in {path.name})")
+        content = page.evaluate(_CONTENT_CHECK)
+        report.text_length = content["text"]
+        if content["text"] < min_text:
+            report.empty.append(f"{content['text']} characters of text (at least {min_text})")
+        if not content["heading"]:
+            report.empty.append("no visible heading")
+        report.empty += [f"image {src} shown with no size" for src in content["flat"]]
+        live = page.evaluate(f"document.querySelectorAll('[{HOSTILE_ATTRIBUTE}]').length")
+        if live:
+            report.injected.append(f"{live} element(s) with {HOSTILE_ATTRIBUTE}")
+        if page.evaluate(f"typeof window.{HOSTILE_GLOBAL} !== 'undefined'"):
+            report.injected.append(f"a script set window.{HOSTILE_GLOBAL}")
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)

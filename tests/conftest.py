@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import kernel_env
-
-# Before any kernel starts: the same reproducible environment and warm font
-# cache that `nato-iraq build` uses, so a rerun compares equal to the stored run.
-kernel_env.prepare()
+# The kernel environment and nbval's settings are in tests/notebook_plugin.py,
+# loaded with -p for every run (a conftest only applies to its own folder).
 
 
 def _weight(item: pytest.Item) -> int:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -9,6 +13,7 @@ import pytest
 
 from helpers import build
 from helpers.cli import main
+from tests import unprivileged
 from tests.notebook_factory import PLOT_CELL, write_notebook
 
 pytestmark = pytest.mark.slow
@@ -112,3 +117,94 @@ def test_build_machinery_is_not_an_input_of_the_notebooks(tmp_path: Path) -> Non
     assert build.shared_inputs_digest(tmp_path) == before
     (helpers_dir / "style.py").write_text("# version 2\n")
     assert build.shared_inputs_digest(tmp_path) != before
+
+
+# --- hardening: tampering, broken files, permissions, what JupyterLab stores ---------
+
+
+def _built(tmp_path: Path, *sources: str) -> Path:
+    path = write_notebook(tmp_path / "01_demo.ipynb", *sources)
+    report = build.build_notebooks([path], progress=False)
+    assert report.ok and report.executed, report.failures
+    return path
+
+
+def test_a_notebook_whose_outputs_were_tampered_with_is_stale(tmp_path: Path) -> None:
+    """Swapping a stored chart (or editing any output) makes the next build run it again."""
+    path = _built(tmp_path, PLOT_CELL, "print('table')")
+    stored = path.read_bytes()
+    nb = nbformat.read(path, as_version=4)
+    original = nb.cells[1].outputs[0]["data"]["image/png"]
+    nb.cells[1].outputs[0]["data"]["image/png"] = original[:-8] + "AAAAAAA="
+    nbformat.write(nb, path)
+
+    report = build.build_notebooks([path], progress=False)
+    assert [p for p, _ in report.executed] == [path] and not report.skipped
+    assert path.read_bytes() == stored  # restored from a fresh run
+
+
+def test_the_build_records_what_the_kernel_says_of_its_language(tmp_path: Path) -> None:
+    import platform
+
+    nb = nbformat.read(_built(tmp_path, "1 + 1"), as_version=4)
+    info = nb.metadata["language_info"]
+    assert info["name"] == "python" and info["version"] == platform.python_version()
+    assert info["pygments_lexer"] == "ipython3" and info["file_extension"] == ".py"
+
+
+def test_a_truncated_notebook_is_named_and_nothing_is_built(tmp_path: Path, capsys) -> None:
+    good = write_notebook(tmp_path / "01_good.ipynb", "print(1)")
+    broken = write_notebook(tmp_path / "02_broken.ipynb", "print(2)")
+    broken.write_bytes(broken.read_bytes()[:120])
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    status = main(["build", "--notebooks", str(tmp_path), "--quiet", "--no-site"])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    assert f"{broken}: not a readable notebook" in err and "git checkout" in err
+    assert "Nothing was built" in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert good.read_bytes() == before["01_good.ipynb"]
+
+
+def test_a_read_only_notebook_folder_stops_the_build_before_any_work(tmp_path: Path) -> None:
+    """Checked without root's override (root may write anywhere): see tests/unprivileged.py."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    write_notebook(folder / "01_demo.ipynb", "print(1)")
+    before = (folder / "01_demo.ipynb").read_bytes()
+    os.chmod(folder, 0o555)
+    try:
+        result = subprocess.run(
+            unprivileged.command(
+                [
+                    sys.executable,
+                    "-m",
+                    "helpers.cli",
+                    "build",
+                    "--notebooks",
+                    str(folder),
+                    "--force",
+                    "--quiet",
+                    "--no-site",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.chmod(folder, 0o755)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"its folder {folder} is not writable" in result.stderr
+    assert "Nothing was built; no file was changed" in result.stderr
+    assert (folder / "01_demo.ipynb").read_bytes() == before
+    assert [p.name for p in folder.iterdir()] == ["01_demo.ipynb"]
+
+
+def test_a_rebuilt_notebook_keeps_its_mode(tmp_path: Path) -> None:
+    path = write_notebook(tmp_path / "01_demo.ipynb", "print(1)")
+    os.chmod(path, 0o664)
+    assert build.build_notebooks([path], progress=False, force=True).executed
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664

@@ -143,10 +143,33 @@ def test_a_term_without_an_end_date_follows_its_end_status(ds, status, last_kind
         assert bar.stop == D(2026, 2, 1)
 
 
+def _bar_colours(fig: Figure) -> dict[int, set[str]]:
+    """The fill colours of the bars on each row (y) of a commanders chart."""
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Rectangle
+
+    rows: dict[int, set[str]] = {}
+    for patch in fig.axes[0].patches:
+        if isinstance(patch, Rectangle) and patch.get_fill():
+            y = round(patch.get_y() + patch.get_height() / 2)
+            rows.setdefault(y, set()).add(to_hex(patch.get_facecolor()))
+    return rows
+
+
 def test_nation_colours_are_stable_across_missions(ds) -> None:
+    """One colour per nation, from all commanders, and every mission's chart uses it."""
     colours = nation_colours(ds)
-    assert len(set(colours.values())) == len(colours)
-    assert colours["org-canada"] == nation_colours(ds)["org-canada"]
+    posts = ds.appointments[ds.appointments["role_type"] == "mission_commander"]
+    people = ds.people.set_index("person_id")
+    nations = set(people.loc[posts["person_id"], "nationality_org_id"].dropna())
+    assert set(colours) == nations and len(nations) >= 2
+    assert len(set(colours.values())) == len(colours), "two nations share a colour"
+    for mission in ("mis-nmi", "mis-ntm-i"):
+        rows = commander_rows(ds, mission)
+        drawn = _bar_colours(commanders_chart(ds, mission))
+        # Row y of either chart is painted in the shared key's colour of its nation.
+        for y, nation in enumerate(rows["nationality_org_id"]):
+            assert colours.get(nation, "#555555").lower() in drawn.get(y, set()), (mission, y)
 
 
 # --- Geometry of partial dates --------------------------------------------------------

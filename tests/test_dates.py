@@ -47,6 +47,18 @@ def test_start_and_end_at_different_precisions() -> None:
     assert not may_precede("2019", "2018-12-31")
 
 
+def test_may_precede_at_the_edges_of_a_period() -> None:
+    """A period's last day is its latest possible day: not one day more, not one less."""
+    assert may_precede("2018-10-31", "2018-10")  # the month's last day
+    assert not may_precede("2018-11-01", "2018-10")  # the day after it
+    assert may_precede("2018-12-31", "2018")
+    assert not may_precede("2019-01-01", "2018")
+    assert may_precede("2020-02-29", "2020-02")  # leap year
+    assert may_precede("2018-10", "2018-10-01")  # the month may start that day
+    assert not may_precede("2018-10-02", "2018-10-01")
+    assert may_precede("2018-10-01", "2018-10-01")
+
+
 def test_date_bounds_keeps_missing_values_missing() -> None:
     frame = date_bounds(pd.Series(["2004", None, "2011-12-31"], dtype="string"))
     assert frame["earliest"].iloc[0] == pd.Timestamp("2004-01-01")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from helpers import shown
 from helpers.data import load
@@ -30,10 +31,21 @@ def test_facts_show_every_source_with_its_quote() -> None:
     assert "NATO NTM-I page (2022)" in repr(rendered)
 
 
-def test_discrepancy_facts_list_every_claim_and_the_note() -> None:
-    rendered = discrepancy_facts(DS, "dis-ntm-i-end-wording")
-    assert repr(rendered).count("\n") >= 2
-    assert "Note:" in repr(rendered)
+@pytest.mark.parametrize("discrepancy_id", ["dis-ntm-i-end-wording", "dis-nmi-size"])
+def test_discrepancy_facts_list_every_claim_and_the_note(discrepancy_id: str) -> None:
+    rendered = discrepancy_facts(DS, discrepancy_id)
+    claims = DS.discrepancy_claims.loc[
+        DS.discrepancy_claims["discrepancy_id"] == discrepancy_id, "record_id"
+    ]
+    assert len(claims) >= 2
+    # One table row per claim, each claim described, in the order of the claims table.
+    assert rendered.html.count("<tr><td>") == len(claims)
+    lines = repr(rendered).splitlines()
+    for record_id, line in zip(claims, lines[1:], strict=False):
+        when, what = describe_record(DS, record_id)
+        assert what in line and line.startswith(when), (record_id, line)
+    note = DS.discrepancies.set_index("discrepancy_id").loc[discrepancy_id, "note"]
+    assert lines[len(claims) + 1] == f"Note: {note}"
 
 
 def test_only_a_sources_own_words_are_put_in_quotation_marks() -> None:

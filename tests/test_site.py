@@ -198,3 +198,49 @@ def test_the_browser_check_catches_broken_pages(tmp_path: Path, chromium) -> Non
     report = check_page(chromium, page)
     assert report.broken_images and report.console_errors
     assert len(report.broken_links) == 2
+
+
+def test_the_browser_check_catches_empty_pages(built_site: Path, tmp_path: Path, chromium) -> None:
+    """A chapter page whose content vanished (only the theme's frame is left) fails the walk."""
+    chapter = next(p for p in site.page_list(built_site) if p.parent.name == "chapters")
+    page = chapter.read_text(encoding="utf-8")
+    blank = re.sub(r"(<article[^>]*>).*?(</article>)", r"\1\2", page, flags=re.S)
+    assert blank != page, "the theme no longer wraps a chapter in <article>: adapt this test"
+    target = chapter.with_name("blank.html")
+    target.write_text(blank, encoding="utf-8")
+    try:
+        report = check_page(chromium, target)
+    finally:
+        target.unlink()
+    assert any("no visible heading" in p for p in report.empty)
+    whole = check_page(chromium, chapter)
+    assert whole.empty == [] and whole.text_length > 2000
+
+    flat = tmp_path / "flat.html"
+    flat.write_text(
+        "<html><body><h1>Title</h1><p>" + "words " * 60 + "</p>"
+        '<img src="data:image/png;base64,' + base64.b64encode(_png(10, 10)).decode() + '"'
+        ' style="width:1px;height:1px"></body></html>'
+    )
+    (problem,) = check_page(chromium, flat).empty
+    assert problem.endswith("shown with no size")
+
+
+def test_the_browser_check_catches_live_injected_markup(tmp_path: Path, chromium) -> None:
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        "<html><body><h1>A page</h1><p>" + "text " * 60 + "</p>"
+        '<img src="x" data-hostile="1" onerror="alert(1)">'
+        "<script>window.__hostile = 1</script></body></html>"
+    )
+    report = check_page(chromium, page)
+    assert report.dialogs == ["alert: 1"]
+    assert report.injected == ["1 element(s) with data-hostile", "a script set window.__hostile"]
+    escaped = tmp_path / "escaped.html"
+    escaped.write_text(
+        "<html><body><h1>A page</h1><p>"
+        + "text " * 60
+        + "&lt;img src=x data-hostile=1 onerror=alert(1)&gt;</p></body></html>"
+    )
+    quiet = check_page(chromium, escaped)
+    assert quiet.dialogs == [] and quiet.injected == [] and quiet.problems == []

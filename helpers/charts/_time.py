@@ -534,6 +534,10 @@ def fit_top(ax: Axes, title: Text, gap_in: float = 0.15) -> None:
     fig.subplots_adjust(top=fig.subplotpars.top - shift_in / fig.get_figheight())
 
 
+#: Least share of the figure's width the plotting area keeps, however long the labels.
+MIN_AXES_WIDTH = 0.25
+
+
 def left_of_labels(ax: Axes) -> float:
     """Axes fraction (negative) of the left edge of the y tick labels and y-axis label."""
     fig = ax.figure
@@ -551,4 +555,7 @@ def fit_left(ax: Axes, gap_in: float = 0.12) -> None:
     texts = [*ax.get_yticklabels(), ax.yaxis.label]
     leftmost = min(t.get_window_extent(renderer).x0 for t in texts if t.get_text())
     shift_in = gap_in - leftmost / fig.dpi
-    fig.subplots_adjust(left=fig.subplotpars.left + shift_in / fig.get_figwidth())
+    left = fig.subplotpars.left + shift_in / fig.get_figwidth()
+    # Labels too long to fit (a name of 100 characters, say) must not take the
+    # whole width: the axes keep a quarter of it and the labels are cut at the edge.
+    fig.subplots_adjust(left=min(left, fig.subplotpars.right - MIN_AXES_WIDTH))

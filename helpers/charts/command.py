@@ -310,7 +310,9 @@ def node_info(ds: Dataset, node_id: str, with_period: bool = True) -> NodeInfo:
         period = period if with_period else ""
         if short:
             body = "\n".join(filter(None, [wrap_even(name, BODY_WRAP), period]))
-            return NodeInfo(node_id, short, body, "mission", mission_colour(node_id))
+            # A short name is short; wrapping it only guards against one that is not.
+            title = wrap_even(short, TITLE_WRAP)
+            return NodeInfo(node_id, title, body, "mission", mission_colour(node_id))
         # No short name in the data: the full name becomes the (wrapped) title.
         return NodeInfo(
             node_id, wrap_even(name, TITLE_WRAP), period, "mission", mission_colour(node_id)
@@ -320,7 +322,8 @@ def node_info(ds: Dataset, node_id: str, with_period: bool = True) -> NodeInfo:
     name = str(row["name"])
     kind = "nato" if row["kind"] in NATO_KINDS else "other"
     if short:
-        return NodeInfo(node_id, short, wrap_even(name, BODY_WRAP), kind, "#222222")
+        title = wrap_even(short, TITLE_WRAP)
+        return NodeInfo(node_id, title, wrap_even(name, BODY_WRAP), kind, "#222222")
     return NodeInfo(node_id, wrap_even(name, TITLE_WRAP), "", kind, "#222222")
 
 

@@ -942,6 +942,34 @@ def _country_name(ds: Dataset, org_id: str) -> str:
     return str(ds.organisations.set_index("org_id").loc[org_id, "name"])
 
 
+#: The Natural Earth name of each country the maps may outline, by organisation id.
+#: Outlines are found by these, not by the organisation's name in the data, so
+#: that renaming an organisation (or text appended to its name) never loses its
+#: outline. A country missing here is looked up by its name in the data.
+OUTLINE_NAMES = {
+    "org-belgium": "Belgium",
+    "org-denmark": "Denmark",
+    "org-finland": "Finland",
+    "org-france": "France",
+    "org-germany": "Germany",
+    "org-iraq": "Iraq",
+    "org-italy": "Italy",
+    "org-jordan": "Jordan",
+    "org-latvia": "Latvia",
+    "org-netherlands": "Netherlands",
+    "org-poland": "Poland",
+    "org-spain": "Spain",
+    "org-sweden": "Sweden",
+    "org-turkey": "Turkey",
+    "org-ukraine": "Ukraine",
+}
+
+
+def _outline_name(ds: Dataset, org_id: str) -> str:
+    """The name the outline files give the country ``org_id`` (see :data:`OUTLINE_NAMES`)."""
+    return OUTLINE_NAMES.get(org_id) or _country_name(ds, org_id)
+
+
 def _legend(ax: Axes, handles: list, loc: str = "upper left"):
     """A framed legend that stays above the outlines and labels."""
     legend = ax.legend(
@@ -975,7 +1003,7 @@ def _label_hosts(
     renderer = ax.figure.canvas.get_renderer()
     boxes = []
     for org_id in dict.fromkeys(hosts["org_id"]):
-        name = _country_name(ds, org_id)
+        name = _outline_name(ds, org_id)
         point = country_label_point(outlines, name, view)
         if point is None:
             continue
@@ -1122,7 +1150,7 @@ def _draw_detail_panel(
     hosts: pd.DataFrame,
 ) -> None:
     """Outlines (focus and hosts emphasised), site markers and legend of the right panel."""
-    host_names = [_country_name(ds, org) for org in dict.fromkeys(hosts["org_id"])]
+    host_names = [_outline_name(ds, org) for org in dict.fromkeys(hosts["org_id"])]
     setup_map_axes(ax, view, step=2)
     # Latitude on the right: the gap between the panels stays free for the
     # lines joining the extent box to this panel.
@@ -1228,10 +1256,10 @@ def places_map(
     """
     wide = load_outlines("wide-110m")
     region = load_outlines("region-50m")
-    focus = _country_name(ds, FOCUS_COUNTRY)
+    focus = _outline_name(ds, FOCUS_COUNTRY)
     hosts = host_countries(ds)
     host_orgs = list(dict.fromkeys(hosts["org_id"]))
-    host_names = [_country_name(ds, org) for org in host_orgs]
+    host_names = [_outline_name(ds, org) for org in host_orgs]
 
     sites = training_sites(ds)
     mapped_sites = [s for s in sites if s.has_coordinates]
