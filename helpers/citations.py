@@ -25,6 +25,7 @@ SOURCE_COLUMNS = [
     "title",
     "publisher",
     "quote_origin",
+    "language",
 ]
 
 
@@ -50,31 +51,51 @@ def citations_for(ds: Dataset, record_ids: Iterable[str]) -> pd.DataFrame:
     )
 
 
+#: Kinds of source, from the most to the least authoritative for what NATO and
+#: governments did: their own releases, then agencies and reference works, then
+#: the press, then everything else (blogs, reposts, think tanks, leaked papers).
+SOURCE_TYPE_RANK = {
+    "official_nato": 0,
+    "official_national": 1,
+    "agency": 2,
+    "reference": 3,
+    "press": 4,
+    "other": 5,
+}
+#: The kinds that are a party's own word.
+OFFICIAL_TYPES = frozenset({"official_nato", "official_national"})
+
+
 def source_names(ds: Dataset, record_ids: Iterable[str]) -> list[str]:
     """Short names of the sources behind ``record_ids``, each once, official first."""
     cites = citations_for(ds, record_ids)
-    rank = {"official_nato": 0, "official_national": 1, "secondary": 2}
-    cites = cites.assign(_rank=cites["source_type"].map(rank))
+    cites = cites.assign(_rank=cites["source_type"].map(SOURCE_TYPE_RANK))
     cites = cites.sort_values(["_rank", "date", "short_name"], kind="stable")
     return list(dict.fromkeys(cites["short_name"]))
 
 
 #: How a quote that is not the source's own words is labelled (see ``quote_origin``).
-QUOTE_LABELS = {"project_summary": "project's summary", "gazetteer_name": "gazetteer name"}
+QUOTE_LABELS = {"gazetteer_name": "gazetteer name"}
 
 
 def quote_html(citation: pd.Series) -> str:
     """The quote of one citation row: in quotation marks only when it is the source's words.
 
-    Quotes of supplementary sources are the words of the project's one-line
-    summary of the page, and GeoNames quotes are place names; they are shown
-    plainly, with a label, so that no reader takes them for the page's text.
+    GeoNames quotes are place names, shown plainly with a label. A quote in
+    another language than English keeps its language (marked for screen
+    readers) and is followed by the project's English gloss in brackets.
     """
     words = html_text(citation["quote"])
     label = QUOTE_LABELS.get(citation["quote_origin"])
-    if label is None:
+    if label is not None:
+        return f'<span class="summary">{words}</span> <small>({label})</small>'
+    language = citation.get("language", "en")
+    if pd.isna(language) or language == "en":
         return f"<q>{words}</q>"
-    return f'<span class="summary">{words}</span> <small>({label})</small>'
+    # A quote keeps its language; the English gloss is the project's words.
+    gloss = citation.get("gloss")
+    gloss_html = f' <small class="gloss">[{html_text(gloss)}]</small>' if pd.notna(gloss) else ""
+    return f'<q lang="{html_text(language)}">{words}</q>{gloss_html}'
 
 
 def source_tooltip(citation: pd.Series) -> str:
@@ -96,3 +117,31 @@ def cite_html(ds: Dataset, record_id: str) -> str:
         name = html_text(row["short_name"])
         parts.append(f'<span class="cite" title="{tip}">{name}</span>')
     return "[" + "; ".join(parts) + "]"
+
+
+def single_source_records(ds: Dataset) -> pd.DataFrame:
+    """Records that rest on one source only, and that source not an official one.
+
+    One row per record: its id, its table, the source's short name and kind.
+    These are the facts a reader should weigh most carefully: nothing else in
+    the dataset confirms them, and no government or NATO text states them.
+    Sorted by table, then record id.
+    """
+    cites = ds.citations.merge(
+        ds.sources[["source_id", "short_name", "source_type"]], on="source_id"
+    )
+    per_record = cites.groupby("record_id")["source_id"].nunique()
+    alone = cites[cites["record_id"].map(per_record) == 1].drop_duplicates("record_id")
+    alone = alone[~alone["source_type"].isin(OFFICIAL_TYPES)]
+    table_of = {
+        record_id: name
+        for name, table in ds.package.tables.items()
+        if table.cited
+        for record_id in ds[name][table.primary_key[0]]
+    }
+    table = alone["record_id"].map(table_of)
+    return (
+        alone.assign(table=table)[["record_id", "table", "short_name", "source_type"]]
+        .sort_values(["table", "record_id"], kind="stable")
+        .reset_index(drop=True)
+    )

@@ -18,7 +18,10 @@ def _constraints(field: Field) -> str:
     if c.get("unique"):
         parts.append("unique")
     if field.is_date:
-        parts.append("ISO date at source precision (YYYY, YYYY-MM or YYYY-MM-DD)")
+        parts.append(
+            "date at source precision (EDTF subset: YYYY, YYYY-MM, YYYY-MM-DD, season"
+            " YYYY-21..24, quarter YYYY-33..36, half YYYY-40/41; trailing ? ~ %)"
+        )
     elif "pattern" in c:
         parts.append(f"pattern {_code(c['pattern'])}")
     if "enum" in c:

@@ -55,7 +55,6 @@ SITE_TITLE = "NATO and Iraq, 2004 to today"
 #: How the sources page explains each ``quote_origin``.
 QUOTE_ORIGINS = {
     "source_text": "the text itself",
-    "project_summary": "the project's one-line summary of the page, not the page's own words",
     "gazetteer_name": "the gazetteer's place names",
 }
 _ASSETS = Path(__file__).with_name("site_assets")
@@ -184,10 +183,9 @@ def landing_page(cards: list[Card]) -> str:
 A cited dataset and a series of narrative notebooks on NATO's engagement with
 Iraq: the training mission NTM-I (2004-2011), the partnership years that
 followed, and NATO Mission Iraq (NMI) from 2018. Every fact comes from a named
-source with a short verbatim quote (in quotation marks when it is the source's
-own words; plain and labelled when it comes from the project's one-line summary
-of a page); where the sources disagree, each version is kept and the
-disagreement is shown.
+source with a short verbatim quote in the source's own language (with an English
+gloss where it is not English); where the sources disagree, each version is
+kept and the disagreement is shown.
 
 Start with the dataset tour if you want to rerun or adapt the analyses; start
 with the overview if you want the story. The [data](data.md) page describes
@@ -267,14 +265,15 @@ def sources_page(sources: list[dict[str, str]]) -> str:
             f"- **Publisher:** {md['publisher'] or 'publisher not stated'}\n"
             f"- **Date:** {md['date'] or 'undated'} ({md['date_basis']}). {md['date_note']}\n"
             f"- **Address:** {link}\n"
-            f"- **Kind:** {markdown_text(source['source_type'].replace('_', ' '))}\n"
+            f"- **Kind:** {markdown_text(source['source_type'].replace('_', ' '))};"
+            f" language: {md['language']}; read on {md['read_date']}\n"
             f"- **Quotes are from:** {origin}\n\n{md['notes']}\n"
         )
     return (
         "# Sources\n\nEvery fact in the dataset cites one of these texts with a short"
-        " verbatim quote: from the text itself, or, for the pages the project knows"
-        " through a one-line summary, from that summary (each entry says which). The"
-        " texts belong to their publishers; the dataset holds only the quotes.\n\n"
+        " verbatim quote from the text itself, in its own language (with an English"
+        " gloss where it is not English); the gazetteer is quoted by its place names."
+        " The texts belong to their publishers; the dataset holds only the quotes.\n\n"
         + "\n".join(entries)
     )
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import difflib
 import hashlib
 import importlib.util
@@ -51,14 +52,14 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from helpers.datapackage import DataPackage, DataPackageError, Table, read_datapackage
-from helpers.dates import DATE_PATTERN, may_precede, parse_partial_date
+from helpers.dates import DATE_FORMS, DATE_PATTERN, may_precede, parse_partial_date
 from helpers.digest import files_digest
 from helpers.paths import DATAPACKAGE, PROJECT_ROOT
 
 MAX_QUOTE_WORDS = 20
 #: Where successful validations are remembered, keyed by the content they checked.
 STAMP_DIR = PROJECT_ROOT / ".cache" / "validated"
-DATE_EXPECTATION = "expected an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD"
+DATE_EXPECTATION = f"expected a date: {DATE_FORMS}"
 URL_EXPECTATION = "expected an http:// or https:// address"
 
 
@@ -430,6 +431,8 @@ def domain_problems(pkg: DataPackage, raw: dict[str, RawTable]) -> list[Problem]
     problems += _figure_bound_problems(raw)
     problems += _status_problems(raw)
     problems += _discrepancy_problems(raw, records, unjudged)
+    problems += _source_problems(raw)
+    problems += _gloss_problems(raw)
     return problems
 
 
@@ -676,6 +679,64 @@ def _citation_problems(
                         "record has no citation in citations.csv; every fact cites a source",
                     )
                 )
+    return problems
+
+
+#: ISO 639-1 language codes (the two-letter codes of the standard's 2002 list and later additions).
+ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu
+    cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi
+    ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks
+    ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl
+    nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl
+    sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
+    vi vo wa wo xh yi yo za zh zu""".split()  # noqa: SIM905 (a list of 184 codes reads better as text)
+)
+
+
+def _source_problems(raw: dict[str, RawTable], today: dt.date | None = None) -> list[Problem]:
+    """A source's language is an ISO 639-1 code and its read date a real day, not in the future."""
+    sources = _ruled(raw, "sources")
+    if sources is None:
+        return []
+    today = today or dt.date.today()
+    problems = []
+    if "language" in sources.frame:
+        suggest = Suggestions(ISO_639_1)
+        for line, value in _cells(sources, "language"):
+            if value not in ISO_639_1:
+                message = f"not an ISO 639-1 language code{suggest(value)}"
+                problems.append(Problem(sources.table.path, line, "language", value, message))
+    if "read_date" in sources.frame:
+        for line, value in _cells(sources, "read_date"):
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                continue  # not a day: Frictionless reports the pattern
+            if day > today:
+                message = f"read date is in the future (today is {today.isoformat()})"
+                problems.append(Problem(sources.table.path, line, "read_date", value, message))
+    return problems
+
+
+def _gloss_problems(raw: dict[str, RawTable]) -> list[Problem]:
+    """A quote from a text not in English carries an English gloss."""
+    sources, citations = _ruled(raw, "sources"), _ruled(raw, "citations")
+    if sources is None or citations is None:
+        return []
+    if "language" not in sources.frame or "gloss" not in citations.frame:
+        return []
+    frame = sources.frame
+    own_words = (frame["language"] != "en") & (frame["quote_origin"] == "source_text")
+    foreign = set(frame.loc[own_words, "source_id"])
+    problems = []
+    pairs = zip(citations.frame["source_id"], citations.frame["gloss"], strict=True)
+    for position, (source, gloss) in enumerate(pairs):
+        if source in foreign and pd.isna(gloss):
+            message = f"the quote is not in English ({source}): give an English gloss"
+            problems.append(
+                Problem(citations.table.path, citations.line_of(position), "gloss", None, message)
+            )
     return problems
 
 

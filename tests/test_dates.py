@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.dates import date_bounds, may_precede, parse_partial_date, with_date_bounds
+from helpers.dates import (
+    date_bounds,
+    date_label,
+    may_precede,
+    parse_partial_date,
+    with_date_bounds,
+)
+
+D = dt.date
 
 
 @pytest.mark.parametrize(
@@ -83,3 +91,58 @@ def test_every_day_lies_within_its_month_and_year(day: dt.date) -> None:
     for text in (day.isoformat(), day.isoformat()[:7], day.isoformat()[:4]):
         parsed = parse_partial_date(text)
         assert parsed.earliest <= day <= parsed.latest
+
+
+# --- EDTF: seasons, quarters, halves and hedges -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "precision", "qualifier", "label"),
+    [
+        ("2020-21", D(2020, 3, 1), D(2020, 5, 31), "season", "", "spring 2020"),
+        ("2020-23", D(2020, 9, 1), D(2020, 11, 30), "season", "", "autumn 2020"),
+        ("2019-24", D(2019, 12, 1), D(2020, 2, 29), "season", "", "winter 2019"),
+        ("2011-36", D(2011, 10, 1), D(2011, 12, 31), "quarter", "", "Oct\u2013Dec 2011"),
+        ("2011-41", D(2011, 7, 1), D(2011, 12, 31), "half", "", "Jul\u2013Dec 2011"),
+        ("2018-10~", D(2018, 10, 1), D(2018, 10, 31), "month", "approximate", "about Oct 2018"),
+        ("2004?", D(2004, 1, 1), D(2004, 12, 31), "year", "uncertain", "2004?"),
+        ("2004-08-07%", D(2004, 8, 7), D(2004, 8, 7), "day", "uncertain and approximate",
+         "about 7 Aug 2004?"),
+    ],
+)  # fmt: skip
+def test_edtf_forms_cover_their_days_and_read_as_words(
+    text, first, last, precision, qualifier, label
+) -> None:
+    parsed = parse_partial_date(text)
+    assert (parsed.earliest, parsed.latest) == (first, last)
+    assert (parsed.precision, parsed.qualifier) == (precision, qualifier)
+    assert date_label(text) == label
+    assert parsed.is_exact is (precision == "day" and not qualifier)
+
+
+@pytest.mark.parametrize("text", ["2020-25", "2011-37", "2011-42", "2011-13", "2004~~", "~2004"])
+def test_other_edtf_forms_are_not_accepted(text: str) -> None:
+    with pytest.raises(ValueError, match=r"season YYYY-21\.\.24"):
+        parse_partial_date(text)
+
+
+def test_every_date_in_the_data_is_edtf_and_agrees_with_the_edtf_package() -> None:
+    """The standard's reference implementation reads each date as we do (winter aside)."""
+    from edtf import parse_edtf
+
+    from helpers.data import load
+
+    ds = load()
+    texts = set()
+    for table in ds.package.tables.values():
+        for field in table.fields:
+            if field.is_date:
+                texts |= set(ds[table.name][field.name].dropna())
+    assert len(texts) > 50
+    for text in sorted(texts):
+        ours = parse_partial_date(text)
+        theirs = parse_edtf(text)
+        if ours.precision == "season" and text[5:7] == "24":
+            continue  # the package's winter is December alone; ours runs to February
+        lower, upper = theirs.lower_strict(), theirs.upper_strict()
+        assert ours.earliest == D(*lower[:3]) and ours.latest == D(*upper[:3]), text

@@ -49,18 +49,26 @@ def test_discrepancy_facts_list_every_claim_and_the_note(discrepancy_id: str) ->
 
 
 def test_only_a_sources_own_words_are_put_in_quotation_marks() -> None:
-    # Fortin is cited by a NATO text (its own words) and by a supplementary
-    # source (the project's one-line summary of a press report).
-    cites = DS.citations[DS.citations["record_id"] == "per-dany-fortin"]
-    origins = set(cites.merge(DS.sources, on="source_id")["quote_origin"])
-    assert "project_summary" in origins
-    html = facts(DS, ["per-dany-fortin"]).html
-    for _, c in cites.merge(DS.sources, on="source_id").iterrows():
+    # A place is cited by a text (its own words) and by the gazetteer (a place name).
+    cites = DS.citations[DS.citations["record_id"] == "plc-baghdad"]
+    merged = cites.merge(DS.sources, on="source_id")
+    assert set(merged["quote_origin"]) == {"source_text", "gazetteer_name"}
+    html = facts(DS, ["plc-baghdad"]).html.replace("&#x27;", "'")
+    for _, c in merged.iterrows():
         if c["quote_origin"] == "source_text":
-            assert f"<q>{c['quote']}</q>" in html.replace("&#x27;", "'")
+            assert f"<q>{c['quote']}</q>" in html
         else:
-            assert f"<q>{c['quote']}" not in html
-            assert "(project&#x27;s summary)" in html or "(project's summary)" in html
+            assert f"<q>{c['quote']}" not in html and "(gazetteer name)" in html
+
+
+def test_a_quote_not_in_english_keeps_its_language_and_has_a_gloss() -> None:
+    cites = DS.citations.merge(DS.sources[["source_id", "language"]], on="source_id")
+    foreign = cites[cites["language"] != "en"]
+    assert len(foreign) >= 3 and foreign["gloss"].notna().all()
+    row = foreign.iloc[0]
+    html = facts(DS, [row["record_id"]]).html.replace("&#x27;", "'")
+    assert f'<q lang="{row["language"]}">{row["quote"]}</q>' in html
+    assert f"[{row['gloss']}]" in html
 
 
 def test_disagreement_notes_are_a_table_with_wrapped_text() -> None:

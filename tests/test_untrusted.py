@@ -114,6 +114,8 @@ def test_the_sources_page_shows_hostile_values_as_text() -> None:
         "date_note": "**bold**",
         "url": "javascript:alert(1)",
         "source_type": "official_nato",
+        "language": "en<script>",
+        "read_date": "2026-12-01",
         "quote_origin": "source_text",
         "notes": "```{raw} html\n<script>alert(2)</script>\n```",
     }

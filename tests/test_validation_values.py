@@ -16,7 +16,7 @@ import pytest
 
 from helpers.paths import DATA_DIR
 from helpers.validation import URL_EXPECTATION, validate
-from tests.test_validation import edit_cell, find, read_rows
+from tests.test_validation import edit_cell, find, first_row_where, read_rows
 
 
 @pytest.fixture
@@ -136,3 +136,38 @@ def test_a_misspelt_cited_record_gets_a_suggestion(data_copy: Path) -> None:
     edit_cell(data_copy, "citations", 1, "record_id", "evt-allawi-leter")
     problem = find(validate(data_copy), "cites no known record id", line=2, column="record_id")
     assert problem.message.endswith("did you mean 'evt-allawi-letter'?")
+
+
+# --- sources: kind, language, read date; glosses of quotes not in English -------------
+
+
+def test_a_source_language_must_be_an_iso_639_1_code(data_copy: Path) -> None:
+    edit_cell(data_copy, "sources", 1, "language", "xx")
+    problem = find(validate(data_copy), "not an ISO 639-1 language code", column="language")
+    assert (problem.file, problem.line, problem.value) == ("sources.csv", 2, "xx")
+    edit_cell(data_copy, "sources", 1, "language", "english")
+    find(validate(data_copy), "", file="sources.csv", line=2, column="language")
+
+
+def test_a_read_date_in_the_future_is_refused(data_copy: Path) -> None:
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    edit_cell(data_copy, "sources", 1, "read_date", tomorrow)
+    problem = find(validate(data_copy), "read date is in the future", column="read_date")
+    assert (problem.line, problem.value) == (2, tomorrow)
+    edit_cell(data_copy, "sources", 1, "read_date", dt.date.today().isoformat())
+    assert validate(data_copy) == []
+
+
+def test_a_source_kind_outside_the_list_gets_a_suggestion(data_copy: Path) -> None:
+    edit_cell(data_copy, "sources", 1, "source_type", "Press")
+    problem = find(validate(data_copy), "did you mean 'press'?", column="source_type")
+    assert problem.line == 2
+
+
+def test_a_quote_not_in_english_needs_a_gloss(data_copy: Path) -> None:
+    row = first_row_where(data_copy, "citations", "source_id", "supp-s05")
+    assert edit_cell(data_copy, "citations", row, "gloss", "")
+    problem = find(validate(data_copy), "give an English gloss", column="gloss")
+    assert problem.file == "citations.csv" and problem.line == row + 1

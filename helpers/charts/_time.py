@@ -34,6 +34,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 from matplotlib.text import Text
 
+from helpers import dates
 from helpers.dates import parse_partial_date
 from helpers.style import TEXT_GREY, lay_out
 
@@ -98,8 +99,8 @@ def day_span(text: str) -> tuple[dt.date, dt.date]:
 
 
 def is_exact(text: str) -> bool:
-    """True when the date is known to the day."""
-    return parse_partial_date(text).precision == "day"
+    """True when the date is known to the day, without a hedge."""
+    return parse_partial_date(text).is_exact
 
 
 def x_of(day: dt.date) -> float:
@@ -108,11 +109,8 @@ def x_of(day: dt.date) -> float:
 
 
 def date_label(text: str) -> str:
-    """A partial date written at its own precision: '28 Jun 2004', 'Jun 2004' or '2004'."""
-    parsed = parse_partial_date(text)
-    if parsed.precision == "day":
-        return day_label(parsed.earliest)
-    return parsed.earliest.strftime("%b %Y" if parsed.precision == "month" else "%Y")
+    """A partial date written at its own precision (see :func:`helpers.dates.date_label`)."""
+    return dates.date_label(text)
 
 
 def day_label(day: dt.date) -> str:

@@ -33,9 +33,9 @@ from matplotlib.patheffects import Stroke
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from helpers import dates
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.dates import parse_partial_date
 from helpers.style import TEXT_GREY, finish, house_style, lay_out, mission_colour, new_figure
 from helpers.wording import EN_DASH
 
@@ -263,14 +263,7 @@ def layered_layout(root: str, links: Sequence[Link]) -> dict[str, tuple[float, i
 
 def date_label(text: str | None) -> str:
     """A partial ISO date for readers: ``2004``, ``Oct 2018`` or ``8 Oct 2004``."""
-    if not text:
-        return ""
-    date = parse_partial_date(text)
-    if date.precision == "year":
-        return text
-    if date.precision == "month":
-        return date.earliest.strftime("%b %Y")
-    return f"{date.earliest.day} {date.earliest.strftime('%b %Y')}"
+    return dates.date_label(text) if text else ""
 
 
 def period_label(start: str | None, end: str | None) -> str:

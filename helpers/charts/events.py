@@ -39,7 +39,7 @@ from helpers.charts._time import (
     x_of,
 )
 from helpers.charts.timeline import ROW_LABELS, descendants, mission_colour_of
-from helpers.citations import source_names
+from helpers.citations import SOURCE_TYPE_RANK, source_names
 from helpers.data import Dataset
 from helpers.style import MISSION_COLOURS, NEUTRAL, finish, house_style, lay_out, new_figure
 
@@ -125,8 +125,8 @@ def select_events(
 
 
 def source_rank(ds: Dataset, record_ids: Iterable[str]) -> pd.Series:
-    """Best kind of source behind each record: 0 NATO, 1 national official, 2 secondary."""
-    rank = {"official_nato": 0, "official_national": 1, "secondary": 2}
+    """Best kind of source behind each record (:data:`~helpers.citations.SOURCE_TYPE_RANK`)."""
+    rank = SOURCE_TYPE_RANK
     cites = ds.citations.merge(ds.sources[["source_id", "source_type"]], on="source_id")
     best = cites.assign(_rank=cites["source_type"].map(rank)).groupby("record_id")["_rank"].min()
     return pd.Series(list(record_ids)).map(best).fillna(len(rank))
@@ -151,7 +151,7 @@ def choose_callouts(
     tier_of = {kind: t for t, tier in enumerate(CALLOUT_TIERS) for kind in tier}
     ranked = events.assign(
         _tier=events["event_type"].map(tier_of).fillna(len(CALLOUT_TIERS)),
-        # Official (NATO or national) sources count alike here; secondary after.
+        # Official (NATO or national) sources count alike here; all others after.
         _source=(source_rank(ds, events["event_id"]).to_numpy() >= 2),
         _kind=events["event_type"].map({k: i for i, k in enumerate(kinds)}).fillna(len(kinds)),
     )
