@@ -81,6 +81,8 @@ def mission_colour(mission_id: str | None) -> str:
     return MISSION_COLOURS.get(mission_id or "", NEUTRAL)
 
 
+#: How many sources a chart's source line names before it counts the rest.
+MAX_SOURCES_LISTED = 12
 #: Least share of a figure's height the plotting area keeps under a long source line.
 MIN_AXES_HEIGHT = 0.25
 
@@ -101,7 +103,15 @@ def finish(
     # Kept on the figure for captions (see helpers.figure_pack).
     fig.nato_iraq_sources = names
     fig.nato_iraq_note = note
-    lines = textwrap.wrap("Sources: " + "; ".join(names) + ".", width) if names else []
+    listed = names
+    if len(names) > MAX_SOURCES_LISTED:
+        # A chart with dozens of sources would be mostly source line: name the
+        # first (official first, as ordered) and count the rest, which the
+        # chapter's closing source list and the figure captions name in full.
+        rest = len(names) - MAX_SOURCES_LISTED
+        more = f"and {rest} more (listed at the end of the chapter)"
+        listed = [*names[:MAX_SOURCES_LISTED], more]
+    lines = textwrap.wrap("Sources: " + "; ".join(listed) + ".", width) if names else []
     if note:
         lines += textwrap.wrap("Note: " + note, width)
     if not lines:

@@ -35,14 +35,40 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 
 from helpers import dates
+from helpers.data import Dataset
 from helpers.dates import parse_partial_date
 from helpers.style import TEXT_GREY, lay_out
 
 ONE_DAY = dt.timedelta(days=1)
 
-#: Fixed "today" of the charts: ongoing activities are drawn up to this day.
-#: It is a constant, never the clock, so a chart is the same on every run.
+#: A fixed "today" for the low-level bar helpers when no date is given. The
+#: charts use :func:`edition_as_of` instead: the day of the latest fact.
 DEFAULT_AS_OF = dt.date(2026, 11, 26)
+#: Where the latest fact of an edition is looked for: what happened, and when
+#: a source last reported a mission or a post.
+_AS_OF_COLUMNS = (
+    ("events", "date"),
+    ("missions", "last_reported"),
+    ("appointments", "from_date"),
+    ("appointments", "to_date"),
+)
+
+
+def edition_as_of(ds: Dataset) -> dt.date:
+    """The edition's as-of date: the first day of the latest dated fact in the data.
+
+    Ongoing activities are drawn up to this day, so a chart never runs past
+    what the sources report. It comes from the data, never from the clock: the
+    same data draws the same chart on every run. A fact dated only to a month
+    or a year counts from its first day (it may be no later than that).
+    """
+    days = [
+        parse_partial_date(text).earliest
+        for table, column in _AS_OF_COLUMNS
+        for text in ds[table][column].dropna()
+    ]
+    return max(days, default=DEFAULT_AS_OF)
+
 
 #: How far a start or end that no source states is drawn beyond what is known.
 UNKNOWN_STUB = dt.timedelta(days=365)
@@ -408,7 +434,7 @@ def draw_bar(
             [x_of(bar.stop)],
             [y],
             marker=ONGOING_MARKER,
-            markersize=2 * _points_high(ax, height),
+            markersize=2 * points_high(ax, height),
             color=colour,
             markeredgecolor=colour,
             linestyle="none",
@@ -417,7 +443,18 @@ def draw_bar(
         )
 
 
-def _points_high(ax: Axes, height: float) -> float:
+def fit_arrowheads(ax: Axes, height: float) -> None:
+    """Size the 'ongoing' arrowheads of ``ax`` to bars of ``height`` again.
+
+    An arrowhead is sized in points when its bar is drawn; a chart that then
+    gives part of its height to a key shrinks the bars, not the arrowheads.
+    """
+    for line in ax.get_lines():
+        if line.get_marker() is ONGOING_MARKER:
+            line.set_markersize(2 * points_high(ax, height))
+
+
+def points_high(ax: Axes, height: float) -> float:
     """How many points ``height`` data units of y cover (set the y-limits first)."""
     low, high = ax.get_ylim()
     return ax.bbox.height * 72 / ax.figure.dpi * height / abs(high - low)
@@ -481,7 +518,7 @@ def encoding_key(
                 linewidth=0.9,
             )
         )
-        as_of_label = f"{day_label(as_of)}, this edition's date"
+        as_of_label = f"{day_label(as_of)}, the latest fact in this edition"
         labels.append(f"Ongoing in the latest source; drawn to {as_of_label}")
         labels.append("Not confirmed by any source since")
     return handles, labels

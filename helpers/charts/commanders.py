@@ -18,7 +18,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers.charts._time import (
-    DEFAULT_AS_OF,
     ONE_DAY,
     BarGeometry,
     bar_segments,
@@ -26,11 +25,14 @@ from helpers.charts._time import (
     date_label,
     day_span,
     draw_bar,
+    edition_as_of,
     encoding_key,
+    fit_arrowheads,
     fit_left,
     fit_top,
     key_above,
     left_of_labels,
+    points_high,
     time_axis,
     x_of,
 )
@@ -61,10 +63,7 @@ RANK_ABBREVIATIONS = {
 }
 
 #: Our short comments on rows whose dates need a word, by appointment id.
-DEFAULT_COMMENTS: dict[str, str] = {
-    "apt-fortin-nmi": "'From autumn 2018'; end not stated",
-    "apt-france-2025-nmi": "Reported in advance; name, rank and handover not confirmed",
-}
+DEFAULT_COMMENTS: dict[str, str] = {}
 
 #: What the reader needs to know about how the bars were drawn.
 DEFAULT_NOTE = (
@@ -97,15 +96,49 @@ def is_placeholder(person_note: object) -> bool:
     return isinstance(person_note, str) and person_note.startswith("PLACEHOLDER")
 
 
-def commander_rows(ds: Dataset, mission: str) -> pd.DataFrame:
-    """The mission's commanders with person and nation, in order of taking command.
+def alternative_claims(ds: Dataset, mission: str) -> dict[str, tuple[str, list[str]]]:
+    """Commander appointments that are other sources' versions of one term.
 
-    The order uses the latest day each can have started (undated starts: the
-    first event showing them in command), so year-only dates sort sensibly.
+    When sources disagree on a commander's rank or dates, each version is its
+    own appointment row, linked in ``discrepancies.csv``. The chart draws one
+    bar per person: the version listed first in ``appointments.csv``. Returns,
+    for that appointment, the disagreement's topic and the ids of the versions
+    left undrawn.
     """
     posts = ds.appointments[
         (ds.appointments["role_type"] == "mission_commander")
         & (ds.appointments["mission_id"] == mission)
+    ]
+    order = {a: i for i, a in enumerate(posts["appointment_id"])}
+    person = dict(zip(posts["appointment_id"], posts["person_id"], strict=True))
+    topics = ds.discrepancies.set_index("discrepancy_id")["topic"]
+    found: dict[str, tuple[str, list[str]]] = {}
+    claims = ds.discrepancy_claims[ds.discrepancy_claims["record_id"].isin(order)]
+    for discrepancy, group in claims.groupby("discrepancy_id", sort=False):
+        by_person: dict[str, list[str]] = {}
+        for appointment in group["record_id"]:
+            by_person.setdefault(person[appointment], []).append(appointment)
+        for versions in by_person.values():
+            if len(versions) > 1:
+                kept, *others = sorted(versions, key=order.__getitem__)
+                dropped = [*found.get(kept, ("", []))[1], *others]
+                found[kept] = (str(topics[discrepancy]), dropped)
+    return found
+
+
+def commander_rows(ds: Dataset, mission: str) -> pd.DataFrame:
+    """The mission's commanders with person and nation, in order of taking command.
+
+    One row per term: where sources disagree on a term (its rank, its dates),
+    only the version listed first is a row (see :func:`alternative_claims`).
+    The order uses the latest day each can have started (undated starts: the
+    first event showing them in command), so year-only dates sort sensibly.
+    """
+    undrawn = {a for _, others in alternative_claims(ds, mission).values() for a in others}
+    posts = ds.appointments[
+        (ds.appointments["role_type"] == "mission_commander")
+        & (ds.appointments["mission_id"] == mission)
+        & ~ds.appointments["appointment_id"].isin(undrawn)
     ]
     people = ds.people.rename(columns={"name": "person_name", "note": "person_note"})
     nations = ds.organisations[["org_id", "name"]].rename(
@@ -179,36 +212,33 @@ def commander_bar(
 def _write_row(
     ax: Axes, y: int, bar: BarGeometry, row: pd.Series, comment: str | None, seen: str | None
 ) -> None:
-    """Start date left of the bar and nation right of it, in bold.
+    """Start date left of the bar, nation right of it in bold, and a comment under the nation.
 
     With no start date, ``seen`` (when an event shows them in command) is
-    written instead. A comment goes after the nation, or before the date when
-    the bar ends in the right half of the chart, where it would run off the figure.
+    written instead. The axes are widened afterwards to hold every text
+    (:func:`_widen_to_fit`), so a comment never runs off the figure.
     """
     x0, x1 = x_of(bar.start), x_of(bar.stop)
-    low, high = ax.get_xlim()
-    comment_left = comment is not None and x1 > (low + high) / 2
     if isinstance(row["from_date"], str):
         before = date_label(row["from_date"])
     else:
         before = f"start not stated; in command {seen}" if seen else "start not stated"
-    if comment_left:
-        before = f"{comment}  ·  {before}" if before else comment
-    if before:
-        # Clear of the '?' of an unstated start, which sits just before the bar.
-        lead = 14 if bar.segments[0].kind == "unknown_start" else 5
-        ax.annotate(
-            before, (x0, y), xytext=(-lead, 0), textcoords="offset points",
-            ha="right", va="center", fontsize=8.8, color=TEXT_GREY,
-        )  # fmt: skip
-    # Past the '?' of an unstated end, which sits just beyond the bar.
+    # Clear of the '?' of an unstated start, which sits just before the bar.
+    lead = 14 if bar.segments[0].kind == "unknown_start" else 5
+    ax.annotate(
+        before, (x0, y), xytext=(-lead, 0), textcoords="offset points",
+        ha="right", va="center", fontsize=8.8, color=TEXT_GREY,
+    )  # fmt: skip
+    # Past the '?' of an unstated end, or the arrowhead of a term still running.
     gap = 14 if bar.segments[-1].kind == "unknown_end" else 5
+    if bar.ongoing:
+        gap += points_high(ax, _BAR_HEIGHT)
     nation = row["nation"] if isinstance(row["nation"], str) else "Nation not stated"
     ax.annotate(
         nation, (x1, y), xytext=(gap, 0), textcoords="offset points", ha="left", va="center",
         fontsize=9.2, color="#222222", fontweight="bold",
     )  # fmt: skip
-    if comment and not comment_left:
+    if comment:
         ax.annotate(
             comment, (x1, y), xytext=(gap, -11), textcoords="offset points", ha="left",
             va="center", fontsize=8.5, color=TEXT_GREY, fontstyle="italic",
@@ -222,14 +252,16 @@ def commanders_chart(
     title: str | None = None,
     note: str | None = None,
     *,
-    as_of: dt.date = DEFAULT_AS_OF,
+    as_of: dt.date | None = None,
     comments: Mapping[str, str] = DEFAULT_COMMENTS,
 ) -> Figure:
     """Commanders of ``mission`` over time, one bar per commander, marked by nation.
 
     ``title`` defaults to "Commanders of <mission name>". ``comments`` maps
-    appointment ids to a short remark written after the nation. ``as_of``
-    bounds a term whose end is not stated (a fixed date, never the clock).
+    appointment ids to a short remark written after the nation (a term that
+    sources tell in several versions gets one of its own). ``as_of`` bounds a
+    term still in post; it defaults to the day of the latest fact in the data
+    (:func:`~helpers.charts._time.edition_as_of`), never the clock.
     ``note`` replaces :data:`DEFAULT_NOTE`.
     """
     missions = ds.missions.set_index("mission_id", drop=False)
@@ -238,11 +270,20 @@ def commanders_chart(
     if rows.empty:
         raise ValueError(f"no commanders of {mission!r} in appointments.csv")
     colours = nation_colours(ds)
+    as_of = as_of or edition_as_of(ds)
     bars = [commander_bar(ds, rows, i, mission_row, as_of) for i in range(len(rows))]
+    # Where sources give another version of a term, the row says so.
+    versions = alternative_claims(ds, mission)
+    comments = {
+        **{kept: f"Sources differ: {topic}" for kept, (topic, _) in versions.items()},
+        **comments,
+    }
 
     # At least two rows' height, so a lone commander still gets a proper chart.
     shown = max(len(rows), 2)
-    fig = new_figure(10, 2.9 + _ROW_IN * shown)
+    # A longer key (with the 'ongoing' entries) needs its own room.
+    key_in = 0.45 if any(bar.ongoing for bar in bars) else 0.0
+    fig = new_figure(10, 2.9 + key_in + _ROW_IN * shown)
     ax = fig.add_subplot()
     fig.subplots_adjust(right=0.97)
     spare = (shown - len(rows)) / 2
@@ -266,13 +307,16 @@ def commanders_chart(
     ax.set_title(title or f"Commanders of {mission_row['name']}", loc="left")
     fit_left(ax)
     _widen_to_fit(ax)  # after the left margin is set, which narrows the axes
-    handles, labels = encoding_key(ongoing=False)
-    title_text = key_above(ax, handles, labels, ncol=3, left=left_of_labels(ax))
+    ongoing = any(bar.ongoing for bar in bars)
+    handles, labels = encoding_key(ongoing=ongoing, as_of=as_of)
+    title_text = key_above(ax, handles, labels, ncol=2 if ongoing else 3, left=left_of_labels(ax))
     fit_top(ax, title_text)
+    fit_arrowheads(ax, _BAR_HEIGHT)  # the key took height from the axes
 
     record_ids = [
         mission,
         *rows["appointment_id"],
+        *(other for _, others in versions.values() for other in others),
         *rows["person_id"],
         *rows["nationality_org_id"].dropna(),
         *evidence_ids,

@@ -18,7 +18,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers.charts._time import (
-    DEFAULT_AS_OF,
     ONE_DAY,
     BarGeometry,
     bar_segments,
@@ -26,6 +25,7 @@ from helpers.charts._time import (
     date_label,
     day_span,
     draw_bar,
+    edition_as_of,
     encoding_key,
     fit_left,
     fit_top,
@@ -257,7 +257,7 @@ def mission_timeline(
     title: str = "NATO's missions and programmes for Iraq, 2004 to today",
     note: str | None = None,
     *,
-    as_of: dt.date = DEFAULT_AS_OF,
+    as_of: dt.date | None = None,
     moments: Mapping[str, str] = DEFAULT_MOMENTS,
 ) -> Figure:
     """Gantt-like timeline of NATO's engagement with Iraq, one bar per mission or programme.
@@ -274,6 +274,7 @@ def mission_timeline(
     ax = fig.add_subplot()
     fig.subplots_adjust(right=0.97, top=0.85)
     ax.set_ylim(len(rows) - 0.45, -1.55)  # top row -1 holds the moment labels
+    as_of = as_of or edition_as_of(ds)
     time_axis(ax, x_of(dt.date(2003, 7, 1)), x_of(as_of + dt.timedelta(days=365)))
     ax.grid(False, axis="y")
     ax.spines["left"].set_visible(False)
