@@ -25,7 +25,11 @@ def write_codebook() -> Path:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     start = time.perf_counter()
-    notebooks = sorted(args.paths) if args.paths else sorted(args.notebooks.glob("*.ipynb"))
+    # Absolute paths: navigation is looked up by path, and a relative one would miss it.
+    args.notebooks = args.notebooks.resolve()
+    notebooks = sorted(
+        [path.resolve() for path in args.paths] if args.paths else args.notebooks.glob("*.ipynb")
+    )
     if not notebooks:
         print(f"nato-iraq build: no notebooks in {args.notebooks}", file=sys.stderr)
         return 1

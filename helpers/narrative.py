@@ -8,6 +8,7 @@ fallback, identical on every run.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,8 +18,12 @@ import pandas as pd
 from helpers import shown
 from helpers.citations import citations_for, quote_html, source_tooltip
 from helpers.data import Dataset
+from helpers.dates import date_label
 from helpers.untrusted import html_link, html_text
 from helpers.wording import figure_wording
+
+#: A plain ISO date (year, month or day), shown as it is stored.
+PLAIN_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?")
 
 
 @dataclass(frozen=True)
@@ -35,9 +40,20 @@ class Rendered:
         return self.text
 
 
+def _when(text: str) -> str:
+    """A date as stored, with its words when the stored form is an EDTF extension.
+
+    '2018-10' stays as it is; '2011-23' reads '2011-23 (autumn 2011)' and
+    '2009-10?' reads '2009-10? (Oct 2009?)', so no reader has to know the codes.
+    """
+    if not text or PLAIN_DATE.fullmatch(text):
+        return text
+    return f"{text} ({date_label(text)})"
+
+
 def _date_span(start, end) -> str:
-    start = "" if pd.isna(start) else start
-    end = "" if pd.isna(end) else end
+    start = "" if pd.isna(start) else _when(start)
+    end = "" if pd.isna(end) else _when(end)
     if start and end and start != end:
         return f"{start} to {end}"
     return start or (f"until {end}" if end else "")
@@ -80,7 +96,7 @@ def describe_record(ds: Dataset, record_id: str) -> tuple[str, str]:
     row = ds[table].set_index(key).loc[record_id]
     mission = _name_of(ds, "missions", row.get("mission_id", pd.NA))
     if table == "events":
-        return row["date"], row["title"]
+        return _when(row["date"]), row["title"]
     if table == "figures":
         when = _date_span(row["ref_start"], row["ref_end"])
         return when, f"{row['description']}: {figure_wording(row)} ({row['status']})"
@@ -113,7 +129,7 @@ def describe_record(ds: Dataset, record_id: str) -> tuple[str, str]:
         actor = _name_of(ds, "organisations", row["org_id"]) or _name_of(
             ds, "people", row["person_id"]
         )
-        return event["date"], f"{actor} ({row['role']}): {event['title']}"
+        return _when(event["date"]), f"{actor} ({row['role']}): {event['title']}"
     for column in ("name", "title", "description", "note"):
         if column in row.index and pd.notna(row[column]):
             return "", str(row[column])

@@ -85,6 +85,35 @@ def mission_colour(mission_id: str | None) -> str:
 MAX_SOURCES_LISTED = 12
 #: Least share of a figure's height the plotting area keeps under a long source line.
 MIN_AXES_HEIGHT = 0.25
+#: Height of one wrapped line of the footer :func:`finish` writes, inches.
+FOOTER_LINE_IN = 0.19
+
+
+def footer_lines(
+    sources: Iterable[str],
+    note: str | None = None,
+    width: int = 130,
+    credits: Iterable[str] = (),
+) -> list[str]:
+    """The wrapped lines :func:`finish` writes under a chart: the source line, then the note.
+
+    The source line names at most :data:`MAX_SOURCES_LISTED` sources and counts
+    the rest; ``credits`` (attributions of material that is not from the
+    dataset, such as map outlines) end it and are never cut or counted. Charts
+    laid out in inches measure their footer with this, so it is the one drawn.
+    """
+    names = list(dict.fromkeys(sources))
+    if len(names) > MAX_SOURCES_LISTED:
+        # A chart with dozens of sources would be mostly source line: name the
+        # first (official first, as ordered) and count the rest, which the
+        # chapter's closing source list and the figure captions name in full.
+        rest = len(names) - MAX_SOURCES_LISTED
+        names = [*names[:MAX_SOURCES_LISTED], f"and {rest} more (listed at the end of the chapter)"]
+    listed = [*names, *(c for c in dict.fromkeys(credits) if c not in names)]
+    lines = textwrap.wrap("Sources: " + "; ".join(listed) + ".", width) if listed else []
+    if note:
+        lines += textwrap.wrap("Note: " + note, width)
+    return lines
 
 
 def finish(
@@ -92,33 +121,26 @@ def finish(
     sources: Iterable[str],
     note: str | None = None,
     width: int = 130,
+    *,
+    credits: Iterable[str] = (),
 ) -> Figure:
     """Add the source line (and an optional note) under ``fig``.
 
     ``sources`` are the short names of the sources of what is drawn; the note
-    says what the chart does not show. Text is wrapped to the figure width and
-    the bottom margin grows to make room, so it never overlaps the axes.
+    says what the chart does not show. ``credits`` attribute material that is
+    not from the dataset (map outlines): they end the source line, however
+    many sources it counts. Text is wrapped to the figure width and the bottom
+    margin grows to make room, so it never overlaps the axes.
     """
     names = list(dict.fromkeys(sources))
-    # Kept on the figure for captions (see helpers.figure_pack).
-    fig.nato_iraq_sources = names
+    # Kept on the figure for captions (see helpers.figure_pack), credits last.
+    fig.nato_iraq_sources = list(dict.fromkeys([*names, *credits]))
     fig.nato_iraq_note = note
-    listed = names
-    if len(names) > MAX_SOURCES_LISTED:
-        # A chart with dozens of sources would be mostly source line: name the
-        # first (official first, as ordered) and count the rest, which the
-        # chapter's closing source list and the figure captions name in full.
-        rest = len(names) - MAX_SOURCES_LISTED
-        more = f"and {rest} more (listed at the end of the chapter)"
-        listed = [*names[:MAX_SOURCES_LISTED], more]
-    lines = textwrap.wrap("Sources: " + "; ".join(listed) + ".", width) if names else []
-    if note:
-        lines += textwrap.wrap("Note: " + note, width)
+    lines = footer_lines(names, note, width, credits)
     if not lines:
         return fig
     height_in = fig.get_figheight()
-    line_in = 0.19
-    text_in = line_in * len(lines) + 0.15
+    text_in = FOOTER_LINE_IN * len(lines) + 0.15
     bottom = max(fig.subplotpars.bottom, (text_in + 0.55) / height_in)
     top = fig.subplotpars.top
     if bottom > top - MIN_AXES_HEIGHT:

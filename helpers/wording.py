@@ -41,6 +41,15 @@ CURRENCY_SYMBOLS = {"euro": "€"}
 # stated number ('less than a thousand' is stored as at most 999), so the
 # wording adds one back to quote the source's own number.
 _STRICTLY_BELOW = {"less than", "fewer than", "under", "below"}
+#: Qualifiers that read as English. A qualifier in the source's own language
+#: ('plus de', 'unos', 'نحو') stays in the data and in the quote; charts and
+#: prose word the figure by its bound instead, so a sentence stays English.
+ENGLISH_QUALIFIERS = {
+    "about", "around", "approximately", "roughly", "circa", "ca.", "some", "nearly",
+    "almost", "over", "more than", "at least", "up to", "at most", "less than",
+    "fewer than", "under", "below", "several hundred", "several thousand", "hundreds",
+    "thousands", "dozens",
+}  # fmt: skip
 # A qualifier that already states the amount ('several hundred') needs no number.
 _AMOUNT_WORDS = re.compile(r"\b(dozens?|hundreds?|thousands?|millions?)$")
 
@@ -71,6 +80,8 @@ def figure_wording(row: pd.Series, *, with_unit: bool = True) -> str:
     """
     bound, unit = row["bound"], str(row["unit"])
     qualifier = row["qualifier"] if pd.notna(row["qualifier"]) else ""
+    if qualifier and qualifier.lower() not in ENGLISH_QUALIFIERS:
+        qualifier = ""  # another language: the bound words it (see ENGLISH_QUALIFIERS)
     low, high = number_or_none(row["value_low"]), number_or_none(row["value_high"])
     if bound == "range":
         if _AMOUNT_WORDS.search(qualifier):

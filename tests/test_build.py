@@ -208,3 +208,19 @@ def test_a_rebuilt_notebook_keeps_its_mode(tmp_path: Path) -> None:
     os.chmod(path, 0o664)
     assert build.build_notebooks([path], progress=False, force=True).executed
     assert stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+def test_a_notebook_given_by_a_relative_path_gets_its_navigation(
+    tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    write_notebook(folder / "01_first.ipynb", "print(1)")
+    second = write_notebook(folder / "02_second.ipynb", "print(2)")
+    monkeypatch.chdir(tmp_path)
+    status = main(
+        ["build", "notebooks/02_second.ipynb", "--notebooks", "notebooks", "--quiet", "--no-site"]
+    )
+    assert status == 0
+    nb = nbformat.read(second, as_version=4)
+    assert "[01 · A test notebook](01_first.ipynb)" in nb.cells[1].source

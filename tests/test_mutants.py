@@ -61,9 +61,9 @@ MUTANTS = [
         "nation colours taken from the drawn mission only",
         "tests/test_charts_time.py::test_nation_colours_are_stable_across_missions",
         "helpers/charts/commanders.py",
-        "    colours = nation_colours(ds)\n    bars =",
+        "    colours = nation_colours(ds)\n",
         "    colours = dict(zip(sorted(rows['nationality_org_id'].dropna().unique()),"
-        " nation_colours(ds).values(), strict=False))\n    bars =",
+        " nation_colours(ds).values(), strict=False))\n",
     ),
     Mutant(
         "NMI's start moved two months in the data",

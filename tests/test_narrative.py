@@ -91,3 +91,9 @@ def test_the_closing_list_names_every_source_shown_before_it() -> None:
     assert all(name in listed for name in fig.nato_iraq_sources)
     assert "Eurasia Review (2024)" in listed
     shown.forget()
+
+
+def test_an_edtf_date_is_shown_with_its_words() -> None:
+    text = repr(facts(DS, ["evt-nac-conditional-extension-2011", "evt-ntm-i-withdrawal"]))
+    assert "2011-23 (autumn 2011)" in text
+    assert "2011-12-31 " in text and "2011-12-31 (" not in text  # plain dates stay as stored

@@ -48,3 +48,18 @@ def test_every_figure_in_the_data_has_a_wording_with_its_number() -> None:
         words = figure_wording(row)
         assert any(ch.isdigit() for ch in words), (row["figure_id"], words)
         assert "nan" not in words and "<NA>" not in words, (row["figure_id"], words)
+
+
+def test_a_qualifier_in_another_language_is_worded_by_its_bound() -> None:
+    """'plus de 2 000' stays in the data and the quote; tables and charts read English."""
+    import pandas as pd
+
+    from helpers.wording import figure_wording
+
+    row = pd.Series(
+        {"bound": "at_least", "value_low": 2000, "value_high": None, "qualifier": "plus de",
+         "unit": "people"}
+    )  # fmt: skip
+    assert figure_wording(row) == "at least 2,000 people"
+    row["qualifier"] = "more than"
+    assert figure_wording(row) == "more than 2,000 people"

@@ -122,6 +122,11 @@ FIGSIZE = (11.0, 7.4)
 LEGEND_ROWS = 3
 #: Titles without a short name are wrapped tighter (bold text is wider).
 TITLE_WRAP = 20
+#: Least gap between two boxes side by side, inches: room for a two-headed
+#: arrow or a double rule between them. Where the boxes would leave less (many
+#: bodies in a row), names are wrapped narrower, in these steps (body, title).
+MIN_GAP_IN = 0.45
+NARROWER_WRAPS = ((20, 17), (17, 15))
 
 
 # --------------------------------------------------------------------------
@@ -139,6 +144,8 @@ class Link:
     relation: str
     from_date: str | None = None
     note: str | None = None
+    #: Where the link ended (a dual-hatted command that stopped before the mission did).
+    to_date: str | None = None
 
 
 def _text(value: object) -> str | None:
@@ -167,6 +174,7 @@ def chain_links(ds: Dataset, mission_id: str) -> list[Link]:
                 row["relation"],
                 _text(row["from_date"]),
                 _text(row["note"]),
+                _text(row["to_date"]),
             )
         )
     order = {r: i for i, r in enumerate((*HIERARCHY, *LATERAL, PART_OF))}
@@ -290,10 +298,19 @@ class NodeInfo:
     colour: str
 
 
-def node_info(ds: Dataset, node_id: str, with_period: bool = True) -> NodeInfo:
+def node_info(
+    ds: Dataset,
+    node_id: str,
+    with_period: bool = True,
+    *,
+    body_wrap: int = BODY_WRAP,
+    title_wrap: int = TITLE_WRAP,
+) -> NodeInfo:
     """Title (short name), body (full name, period) and look of a mission or body.
 
     ``with_period=False`` leaves a mission's dates out (its column heading has them).
+    Names are wrapped at ``body_wrap`` characters, or ``title_wrap`` for a full
+    name set as the (bold) title.
     """
     if node_id.startswith("mis-"):
         row = ds.missions.set_index("mission_id").loc[node_id]
@@ -302,35 +319,39 @@ def node_info(ds: Dataset, node_id: str, with_period: bool = True) -> NodeInfo:
         period = period_label(_text(row["start_date"]), _text(row["end_date"]))
         period = period if with_period else ""
         if short:
-            body = "\n".join(filter(None, [wrap_even(name, BODY_WRAP), period]))
+            body = "\n".join(filter(None, [wrap_even(name, body_wrap), period]))
             # A short name is short; wrapping it only guards against one that is not.
-            title = wrap_even(short, TITLE_WRAP)
+            title = wrap_even(short, title_wrap)
             return NodeInfo(node_id, title, body, "mission", mission_colour(node_id))
         # No short name in the data: the full name becomes the (wrapped) title.
         return NodeInfo(
-            node_id, wrap_even(name, TITLE_WRAP), period, "mission", mission_colour(node_id)
+            node_id, wrap_even(name, title_wrap), period, "mission", mission_colour(node_id)
         )
     row = ds.organisations.set_index("org_id").loc[node_id]
     short = _text(row["short_name"])
     name = str(row["name"])
     kind = "nato" if row["kind"] in NATO_KINDS else "other"
     if short:
-        title = wrap_even(short, TITLE_WRAP)
-        return NodeInfo(node_id, title, wrap_even(name, BODY_WRAP), kind, "#222222")
-    return NodeInfo(node_id, wrap_even(name, TITLE_WRAP), "", kind, "#222222")
+        title = wrap_even(short, title_wrap)
+        return NodeInfo(node_id, title, wrap_even(name, body_wrap), kind, "#222222")
+    return NodeInfo(node_id, wrap_even(name, title_wrap), "", kind, "#222222")
 
 
 def wrap_even(text: str, width: int) -> str:
     """Wrap at spaces into as few lines as ``width`` allows, of even length.
 
     Even lines ("United States / Forces - Iraq" rather than "United States
-    Forces - / Iraq") keep boxes narrow and read better; hyphens never break.
+    Forces - / Iraq") keep boxes narrow and read better; hyphens and words
+    never break, but for a word longer than ``width`` (no name has one; a
+    run of text with no space would otherwise make a box too wide to draw).
     """
-    lines = len(textwrap.wrap(text, width, break_on_hyphens=False)) or 1
+    too_long = any(len(word) > width for word in text.split())
+    options = {"break_on_hyphens": False, "break_long_words": too_long}
+    lines = len(textwrap.wrap(text, width, **options)) or 1
     for narrower in range(-(-len(text) // lines), width):
-        if len(textwrap.wrap(text, narrower, break_on_hyphens=False)) <= lines:
-            return textwrap.fill(text, narrower, break_on_hyphens=False)
-    return textwrap.fill(text, width, break_on_hyphens=False)
+        if len(textwrap.wrap(text, narrower, **options)) <= lines:
+            return textwrap.fill(text, narrower, **options)
+    return textwrap.fill(text, width, **options)
 
 
 def _tint(colour: str, amount: float = 0.82) -> tuple[float, float, float]:
@@ -403,41 +424,74 @@ def _layout_columns(ds: Dataset, missions: Sequence[str]) -> list[Column]:
     return columns
 
 
+def _title_props(title: str) -> dict[str, object]:
+    """How a box's title is set: a wrapped full name a little smaller than a short name."""
+    return {"fontsize": 9.5 if "\n" in title else 10.5, "fontweight": "bold", "linespacing": 1.1}
+
+
+#: How a box's body (full name, period) is set.
+BODY_PROPS: dict[str, object] = {"fontsize": 8, "linespacing": 1.15}
+
+
 def _draw_box_texts(ax: Axes, info: NodeInfo, x: float, y: float) -> tuple[Text, Text | None]:
     """Title and body texts of a box at ``(x, y)``; :func:`_fit_boxes` stacks them."""
     title = ax.text(
-        x,
-        y,
-        info.title,
-        ha="center",
-        va="top",
-        # A wrapped full name is set a little smaller than a short name.
-        fontsize=9.5 if "\n" in info.title else 10.5,
-        fontweight="bold",
-        color="#111111",
-        linespacing=1.1,
-        zorder=4,
-    )
+        x, y, info.title, ha="center", va="top", color="#111111", zorder=4,
+        **_title_props(info.title),
+    )  # fmt: skip
     body = None
     if info.body:
         body = ax.text(
-            x,
-            y,
-            info.body,
-            ha="center",
-            va="top",
-            fontsize=8,
-            color="#333333",
-            linespacing=1.15,
-            zorder=4,
+            x, y, info.body, ha="center", va="top", color="#333333", zorder=4, **BODY_PROPS
         )
     return title, body
+
+
+def _text_width_in(fig: Figure, text: str, **props: object) -> float:
+    """Width of ``text`` in inches, as it would be drawn on ``fig``."""
+    probe = Text(0, 0, text, **props)
+    probe.set_figure(fig)
+    return probe.get_window_extent(fig.canvas.get_renderer()).width / fig.dpi
+
+
+def _box_infos(ds: Dataset, ax: Axes, nodes: Iterable[str], roots: set[str]) -> dict[str, NodeInfo]:
+    """What each box says, its names wrapped so that neighbouring boxes keep a gap.
+
+    Boxes are as wide as the widest text (:func:`_fit_boxes`) and a slot's
+    width is the axes' width over the slots drawn, so a chain with many bodies
+    side by side narrows the gaps. The names are wrapped at the usual widths,
+    or narrower (:data:`NARROWER_WRAPS`) until :data:`MIN_GAP_IN` is left.
+    """
+    fig = ax.figure
+    x0, x1 = ax.get_xlim()
+    slot_in = SLOT * ax.get_position().width * fig.get_figwidth() / (x1 - x0)
+    infos: dict[str, NodeInfo] = {}
+    for body_wrap, title_wrap in ((BODY_WRAP, TITLE_WRAP), *NARROWER_WRAPS):
+        infos = {
+            n: node_info(
+                ds, n, with_period=n not in roots, body_wrap=body_wrap, title_wrap=title_wrap
+            )
+            for n in nodes
+        }
+        widest = max(
+            _text_width_in(fig, text, **props)
+            for info in infos.values()
+            for text, props in ((info.title, _title_props(info.title)), (info.body, BODY_PROPS))
+            if text
+        )
+        if widest + _BOX_PAD * slot_in + MIN_GAP_IN <= slot_in:
+            break
+    return infos
 
 
 def _extent(ax: Axes, artist) -> Bbox:
     """Window extent of ``artist`` in data coordinates of ``ax``."""
     renderer = ax.figure.canvas.get_renderer()
     return artist.get_window_extent(renderer).transformed(ax.transData.inverted())
+
+
+#: Room either side of a box's widest text, in slots.
+_BOX_PAD = 0.12
 
 
 def _fit_boxes(
@@ -455,7 +509,7 @@ def _fit_boxes(
     line = _extent(ax, texts[next(iter(texts))][0]).height
     gap = 0.2 * line
     width = max(_extent(ax, t).width for pair in texts.values() for t in pair if t)
-    width += 0.12 * SLOT
+    width += _BOX_PAD * SLOT
     if width > 0.92 * SLOT:
         raise ValueError("box texts are too wide for the layout; wrap the names shorter")
     patches = {}
@@ -560,7 +614,6 @@ def command_structure(
     columns = _layout_columns(ds, missions)
     nodes = {n: pos for column in columns for n, pos in column.positions.items()}
     roots = {column.mission_id for column in columns}
-    infos = {n: node_info(ds, n, with_period=n not in roots) for n in nodes}
     depths = [d for _, d in nodes.values()]
     xs = [x for x, _ in nodes.values()]
     top, bottom = max(depths), min(depths)
@@ -600,7 +653,7 @@ def command_structure(
     legend = _legend(ax, ds, columns)
 
     lay_out(fig)
-    patches = _fit_boxes(ax, nodes, infos)
+    patches = _fit_boxes(ax, nodes, _box_infos(ds, ax, nodes, roots))
     lay_out(fig)
     obstacles = [_extent(ax, p) for p in patches.values()]
     labels = [job for column in columns for job in _draw_links(ax, column, patches, obstacles)]
@@ -689,10 +742,11 @@ def _place_link_label(
 ) -> Text:
     """Write ``label`` beside the middle of its link, on whichever side is free.
 
-    The two candidate spots are at right angles to the link, so a label sits
+    The candidate spots are at right angles to the link, so a label sits
     clearly beside its own line, never along the next one. The right-hand
     spot is tried first, except for one of a pair of parallel links
-    (``spread`` is its offset), whose label goes on its own outer side.
+    (``spread`` is its offset), whose label goes on its own outer side; then
+    the spots a step further out (:data:`_LABEL_STEPS_PT`).
     """
     a, b = np.asarray(ax.transData.transform(start)), np.asarray(ax.transData.transform(end))
     mid_display = _arc_points(a, b, rad, n=3)[1]
@@ -712,15 +766,26 @@ def _place_link_label(
         zorder=4,
         linespacing=1.1,
     )
-    for side in (normal, -normal):
-        offset = side * 8
-        text.set_position(tuple(offset))
-        text.set_horizontalalignment(
-            "left" if side[0] > 0.3 else "right" if side[0] < -0.3 else "center"
-        )
-        text.set_verticalalignment(
-            "bottom" if side[1] > 0.3 else "top" if side[1] < -0.3 else "center"
-        )
+    # Beside the middle of the line first; where both sides are taken (a link
+    # between two boxes side by side, shorter than its label), a step further
+    # out, clear of the boxes' edges, centred on the line or ending at it,
+    # until a spot is free. None free: the first spot.
+    spots = [
+        (side, distance, lean)
+        for distance in _LABEL_STEPS_PT
+        for side in (normal, -normal)
+        for lean in ("middle", "before", "after")
+    ]
+    for side, distance, lean in [*spots, spots[0]]:
+        text.set_position(tuple(side * distance))
+        ha = "left" if side[0] > 0.3 else "right" if side[0] < -0.3 else "center"
+        va = "bottom" if side[1] > 0.3 else "top" if side[1] < -0.3 else "center"
+        if lean != "middle" and ha == "center":  # above or below the line
+            ha = "right" if lean == "before" else "left"
+        elif lean != "middle" and va == "center":  # left or right of the line
+            va = "top" if lean == "before" else "bottom"
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
         box = _extent(ax, text)
         if not any(Bbox.intersection(box, other) for other in obstacles):
             break
@@ -728,8 +793,12 @@ def _place_link_label(
     return text
 
 
+#: How far from its line a link's label may sit, in points, nearest first.
+_LABEL_STEPS_PT = (8.0, 16.0, 24.0, 32.0, 40.0)
+
+
 def _link_label(link: Link) -> str:
-    """Text beside a link: its start date, and an intermediary named in its note.
+    """Text beside a link: its period, and an intermediary named in its note.
 
     Only a note that starts with "Via" is shown: it names a body the link
     passes through (the Chairman of the Military Committee), which the reader
@@ -738,8 +807,9 @@ def _link_label(link: Link) -> str:
     parts = []
     if link.note and link.note.startswith("Via "):
         parts.append(wrap_even(link.note.rstrip("."), 24))
-    if link.from_date:
-        parts.append(f"from {date_label(link.from_date)}")
+    if link.from_date or link.to_date:
+        # 'from 8 Oct 2004', or '8 Oct 2004 - 1 Jan 2010' (an en dash) for a link that ended.
+        parts.append(period_label(link.from_date, link.to_date))
     return "\n".join(parts)
 
 

@@ -44,7 +44,15 @@ from helpers.charts.figures import (
 )
 from helpers.citations import citations_for, source_names
 from helpers.data import Dataset
-from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, new_figure
+from helpers.dates import date_label
+from helpers.style import (
+    MAX_SOURCES_LISTED,
+    OKABE_ITO,
+    TEXT_GREY,
+    finish,
+    house_style,
+    new_figure,
+)
 from helpers.wording import figure_wording
 
 #: Marks: disagreement in vermillion diamonds, agreement in blue circles, a fact
@@ -81,7 +89,7 @@ def _name(ds: Dataset, table: str, key: str, value: str, column: str = "name") -
 def record_label(ds: Dataset, record_id: str) -> str:
     """A brief label for a record of any cited table, in our words.
 
-    Events lead with their date, figures with the source's wording, links name
+    Events lead with their date (in words), figures end with the source's wording, links name
     both ends; anything else falls back to its name or its id.
     """
     try:
@@ -98,7 +106,8 @@ def record_label(ds: Dataset, record_id: str) -> str:
         return _name(ds, "organisations", "org_id", str(org_id))
 
     if table == "events":
-        return f"{row['date']}  {row['title']}"
+        # The date as charts write it: '11 Jul 2018', 'about Jan-Mar 2016', never EDTF code.
+        return f"{date_label(str(row['date']))}: {row['title']}"
     if table == "figures":
         text = row_description(row["description"], source_names(ds, [record_id]))
         return f"{text}: {figure_wording(row, with_unit=False)}"
@@ -171,33 +180,65 @@ def _records_of(ds: Dataset, tables: Sequence[str]) -> set[str]:
     return ids
 
 
-def default_records(ds: Dataset, table: str | None = None, max_rows: int = MAX_ROWS) -> list[str]:
+def default_records(
+    ds: Dataset,
+    table: str | None = None,
+    max_rows: int = MAX_ROWS,
+    max_sources: int = MAX_SOURCES_LISTED,
+) -> list[str]:
     """A readable default: disputed facts where two or more sources clash, plus agreement.
 
     From ``table`` (events and figures by default): the discrepancies whose
-    records there are stated by at least two different sources, the widest
-    clashes first, up to four fifths of ``max_rows``; then the facts most
-    sources state alike, with no discrepancy, to fill the rest.
+    records there are stated by at least two different sources, then facts
+    that two or more sources state alike, with no discrepancy. The chart has a
+    column for every source of its rows, so rows are packed into at most
+    ``max_sources`` columns (as many as a source line names in full) and
+    ``max_rows`` rows. Clashes come first, in up to four fifths of the rows and
+    three quarters of the columns; each step takes the one that brings the
+    fewest sources not yet in the chart (then the widest, then the first in
+    ``discrepancies.csv``), so that the same sources recur from row to row and
+    the matrix reads as a comparison. Agreed facts fill the rest the same way,
+    those most sources state first.
     """
     candidates = _records_of(ds, [table] if table else ["events", "figures"])
     cites = ds.citations[ds.citations["record_id"].isin(candidates)]
-    n_sources = cites.groupby("record_id")["source_id"].nunique()
+    sources_of = cites.groupby("record_id")["source_id"].apply(frozenset).to_dict()
+    disputed = set(ds.discrepancy_claims["record_id"])
     clashes = []
     for order, (_, claims) in enumerate(
         ds.discrepancy_claims.groupby("discrepancy_id", sort=False)
     ):
-        records = [r for r in claims["record_id"] if r in candidates]
-        sources = cites.loc[cites["record_id"].isin(records), "source_id"].nunique()
-        if len(records) >= 2 and sources >= 2:
-            clashes.append((-sources, len(records), order, records))
+        records = [r for r in dict.fromkeys(claims["record_id"]) if r in candidates]
+        sources = frozenset().union(*(sources_of.get(r, frozenset()) for r in records))
+        if len(records) >= 2 and len(sources) >= 2:
+            clashes.append((order, records, sources))
+    agreed = [
+        (order, [record], sources)
+        for order, (record, sources) in enumerate(sorted(sources_of.items()))
+        if len(sources) >= 2 and record not in disputed
+    ]
     chosen: list[str] = []
-    for *_, records in sorted(clashes):
-        if len(chosen) + len(records) <= max_rows * 4 // 5:
+    columns: set[str] = set()
+    for pool, rows, cols in (
+        (clashes, max_rows * 4 // 5, max_sources * 3 // 4),
+        (agreed, max_rows, max_sources),
+    ):
+        while True:
+            fitting = [
+                (order, records, sources)
+                for order, records, sources in pool
+                if len(columns | sources) <= cols
+                and len(chosen) + len(set(records) - set(chosen)) <= rows
+                and not set(records) <= set(chosen)
+            ]
+            if not fitting:
+                break
+            _, records, sources = min(
+                fitting, key=lambda c: (len(c[2] - columns), -len(c[2]), c[0])
+            )
             chosen += [r for r in records if r not in chosen]
-    disputed = set(ds.discrepancy_claims["record_id"])
-    agreed = n_sources[(n_sources >= 2) & ~n_sources.index.isin(disputed)]
-    agreed = sorted(agreed.index, key=lambda r: (-agreed[r], _record_date(ds, r), r))
-    return chosen + agreed[: max(0, max_rows - len(chosen))]
+            columns |= sources
+    return chosen
 
 
 def group_records(ds: Dataset, record_ids: Sequence[str]) -> list[Group]:

@@ -138,7 +138,7 @@ def choose_callouts(
     """Ids of the events that get a callout: ``highlight``, or the most telling ones.
 
     "Most telling": by tier of kind (:data:`CALLOUT_TIERS`); within a tier,
-    events an official source reports before those only secondary texts do
+    events an official source reports before those only other texts do
     (often another text's wording of the same event), then in the tier's order
     of kinds, then by date. At most ``limit`` events, unless ``highlight`` is given.
     """

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -44,10 +43,12 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.style import (
+    FOOTER_LINE_IN,
     MISSION_COLOURS,
     NEUTRAL,
     TEXT_GREY,
     finish,
+    footer_lines,
     house_style,
     mission_colour,
     new_figure,
@@ -66,18 +67,18 @@ INK = "#333333"
 GUIDE = "#e6e6e6"
 
 
-def footer_inches(sources: Sequence[str], note: str | None, width: int = 130) -> float:
+def footer_inches(
+    sources: Sequence[str], note: str | None, width: int = 130, credits: Sequence[str] = ()
+) -> float:
     """Height that :func:`helpers.style.finish` takes at the bottom of a figure.
 
     Charts lay out their axes in inches before ``finish`` runs, so they must
-    know how tall the source line will be. This mirrors ``finish``'s own sum
-    (0.19 in a wrapped line, plus 0.15 in, above a 0.1 in margin).
+    know how tall the source line will be: its lines are the ones ``finish``
+    writes (:func:`helpers.style.footer_lines`, which names at most a dozen
+    sources), 0.19 in each, plus 0.15 in, above a 0.1 in margin.
     """
-    names = list(dict.fromkeys(sources))
-    lines = textwrap.wrap("Sources: " + "; ".join(names) + ".", width) if names else []
-    if note:
-        lines += textwrap.wrap("Note: " + note, width)
-    return 0.19 * len(lines) + 0.25 if lines else 0.0
+    lines = footer_lines(sources, note, width, credits)
+    return FOOTER_LINE_IN * len(lines) + 0.25 if lines else 0.0
 
 
 def inch_axes(fig: Figure, left: float, bottom: float, width: float, height: float) -> Axes:
@@ -347,7 +348,9 @@ class Row:
     y: float
     height: float
     figure: pd.Series | None = None
+    #: The label's lines: a figure's description, or a heading's topic (marked, wrapped).
     description: tuple[str, ...] = ()
+    #: For a heading: the discrepancy's topic, as the data gives it.
     text: str = ""
     source: str = ""
     #: For a heading: the other panels that hold figures of the same discrepancy.
@@ -359,6 +362,9 @@ LINE_PT = 11.0
 _ROW_GAP = 0.6  # lines between two figure rows
 _HEADING_LINES = 1.35
 _DESC = {"fontsize": 9, "linespacing": 1.15}
+_HEADING = {"fontsize": 9, "fontstyle": "italic", "linespacing": 1.15}
+#: What a group heading starts with: the figures under it are versions that differ.
+HEADING_MARK = "\u2260 "
 _SOURCE = {"fontsize": 8.5}
 
 
@@ -378,8 +384,13 @@ def _panel_rows(
     rows, y = [], 0.45
     for group in dict.fromkeys(figures["_group"]):
         if group not in set(figures["figure_id"]):
-            rows.append(Row("heading", y + _HEADING_LINES / 2, _HEADING_LINES, text=group))
-            y += _HEADING_LINES
+            # A long topic wraps (measured, like the labels), and its row grows to hold it.
+            lines = tuple(fit_lines(fig, HEADING_MARK + group, width_pt, 2, **_HEADING))
+            extra_pt = text_size_pt(fig, "\n".join(lines), **_HEADING)[1]
+            extra_pt -= text_size_pt(fig, lines[0], **_HEADING)[1]
+            height = _HEADING_LINES + extra_pt / LINE_PT
+            rows.append(Row("heading", y + height / 2, height, description=lines, text=group))
+            y += height
         for _, fig_row in figures[figures["_group"] == group].iterrows():
             names = source_names(ds, [fig_row["figure_id"]])
             text = row_description(fig_row["description"], names)
@@ -601,15 +612,17 @@ def _wants_log(figures: list[pd.Series]) -> bool:
 def _draw_heading(ax: Axes, row: Row) -> None:
     """A group heading: the topic on which the grouped figures' sources differ,
     left of the axis; inside it, where the discrepancy's other figures are."""
-    # (text, offset in points from the axis, alignment, size)
-    parts = [("\u2260 " + row.text, -10, "right", 9)]
+    # (text, offset in points from the axis, alignment, size); the topic as
+    # _panel_rows wrapped it to the row labels' width.
+    topic = "\n".join(row.description) or HEADING_MARK + row.text
+    parts = [(topic, -10, "right", 9)]
     if row.see_also:
         parts.append((row.see_also, 6, "left", 8.5))
     for text, dx, ha, size in parts:
         ax.annotate(
             text, xy=(0, row.y), xycoords=ax.get_yaxis_transform(), xytext=(dx, -1),
             textcoords="offset points", ha=ha, va="center", fontsize=size,
-            fontstyle="italic", color=TEXT_GREY, annotation_clip=False,
+            fontstyle="italic", color=TEXT_GREY, linespacing=1.15, annotation_clip=False,
         )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,16 @@ from matplotlib.transforms import Bbox
 from helpers.charts.command import wrap_even
 from helpers.citations import source_names
 from helpers.data import Dataset
-from helpers.style import OKABE_ITO, finish, house_style, lay_out, mission_colour, new_figure
+from helpers.style import (
+    FOOTER_LINE_IN,
+    OKABE_ITO,
+    finish,
+    footer_lines,
+    house_style,
+    lay_out,
+    mission_colour,
+    new_figure,
+)
 from helpers.wording import EN_DASH
 
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
@@ -90,7 +100,11 @@ HOST_STYLE: dict[str, object] = {
 #: A white halo keeps labels readable over borders, hatching and dashed lines.
 HALO = [withStroke(linewidth=2.6, foreground="white")]
 #: Size of the map figure (inches): two panels side by side, lists underneath.
+#: It grows taller when the lists under the panels and the source line need it.
 FIGSIZE = (11.5, 7.0)
+#: Height of the panels and of the room above them (title, panel titles), inches.
+PANEL_IN = 3.7
+TOP_IN = 0.7
 
 #: How a marker looks for each kind of mapped place (shape, fill, size).
 #: Shapes differ, so the kinds stay apart in grayscale too.
@@ -544,7 +558,10 @@ def decision_places(ds: Dataset) -> tuple[list[MapPlace], list[MapPlace]]:
     summits = ds.events[ds.events["event_type"] == "summit"].sort_values("date", kind="stable")
     for _, event in summits.iterrows():
         mission_id = _text(event["mission_id"])
-        about = f" ({_mission_label(missions.loc[mission_id])})" if mission_id else ""
+        # In brackets after the summit, so without an aside of its own.
+        mission = _mission_label(missions.loc[mission_id]) if mission_id else ""
+        mission = re.sub(r"\s*\(.*\)$", "", mission)
+        about = f" ({mission})" if mission else ""
         role = f"{_year(event['date'])} Summit{about}"
         if pd.isna(event["place_id"]):
             unmapped.append(
@@ -558,8 +575,19 @@ def decision_places(ds: Dataset) -> tuple[list[MapPlace], list[MapPlace]]:
                     [event["event_id"]],
                 )
             )
-        else:
+        elif _mappable(ds, event["place_id"]):
             add(event["place_id"], "summit", role, [event["event_id"]])
+        else:
+            # A venue the dataset names without coordinates ('Wales'): listed, not drawn.
+            venue = _place(ds, event["place_id"])
+            country = _country_of(ds, venue.place_id)
+            if country:
+                venue.name = f"{venue.name} ({_country_name(ds, country)})"
+                venue.record_ids.append(country)
+            venue.kind, venue.summit_venue = "summit", True
+            venue.roles.append(role)
+            venue.record_ids.append(event["event_id"])
+            unmapped.append(venue)
 
     links = ds.command_links.sort_values("command_link_id", kind="stable")
     for org_id, place_id in ORG_SEATS.items():
@@ -605,6 +633,11 @@ def decision_places(ds: Dataset) -> tuple[list[MapPlace], list[MapPlace]]:
             by_id[place_id].mission_id = mission["mission_id"]
     mapped = sorted((p for p in by_id.values() if p.has_coordinates), key=lambda p: p.place_id)
     return mapped, unmapped
+
+
+def _mappable(ds: Dataset, place_id: str) -> bool:
+    """Whether a place can be drawn: it has coordinates, or lies in a city that has."""
+    return _place(ds, FACILITY_IN_CITY.get(place_id, place_id)).has_coordinates
 
 
 def _country_of(ds: Dataset, place_id: str) -> str | None:
@@ -1270,7 +1303,29 @@ def places_map(
     detail = _detail_view(region, [focus, *host_names])
     wide_view = _wide_view(cities, detail)
 
-    fig = new_figure(*FIGSIZE)
+    record_ids = [rid for p in [*sites, *cities, *unmapped_cities] for rid in p.record_ids]
+    record_ids += [*hosts["mission_partner_id"], FOCUS_COUNTRY, *host_orgs]
+    sources = source_names(ds, record_ids)
+    caption = (
+        "Equirectangular projection. Only coordinates stored in the dataset are drawn; "
+        "places named in the sources without coordinates are listed under the maps."
+    )
+    caption += f" {note}" if note else ""
+    # The lists of unmapped places under the panels.
+    lists = (
+        unmapped_lines("Not mapped (no coordinates or no place in the dataset):", unmapped_cities),
+        unmapped_lines(f"Named sites in {focus} without coordinates (not mapped):", unmapped_sites),
+    )
+    lines = max(sum(line.count("\n") + 1 for line in block) for block in lists)
+    list_in = lines * CAPTION_SIZE * CAPTION_SPACING / 72 + 0.15
+
+    # Heights in inches, top down: title, panels, axis labels and lists, footer.
+    # The panels keep their height and the figure grows with the lists and the
+    # source line, so more places never shrink the maps under their labels.
+    footer_in = FOOTER_LINE_IN * len(footer_lines(sources, caption, 150, [OUTLINE_CREDIT]))
+    fig_h = TOP_IN + PANEL_IN + list_in + footer_in + 0.15 + 0.55
+    fig = new_figure(FIGSIZE[0], max(FIGSIZE[1], fig_h))
+    fig_h = fig.get_figheight()
     grid = fig.add_gridspec(
         1, 2, width_ratios=[wide_view.display_ratio, detail.display_ratio], wspace=0.05
     )
@@ -1279,26 +1334,15 @@ def places_map(
     _draw_wide_panel(ax_wide, ds, wide, wide_view, detail, cities, focus)
     _draw_detail_panel(ax_detail, ds, region, detail, mapped_sites, focus, hosts)
 
-    fig.suptitle(title, x=0.012, y=0.985, ha="left", fontsize=13.5, fontweight="bold")
-    record_ids = [rid for p in [*sites, *cities, *unmapped_cities] for rid in p.record_ids]
-    record_ids += [*hosts["mission_partner_id"], FOCUS_COUNTRY, *host_orgs]
-    sources = [*source_names(ds, record_ids), OUTLINE_CREDIT]
-    caption = (
-        "Equirectangular projection. Only coordinates stored in the dataset are drawn; "
-        "places named in the sources without coordinates are listed under the maps."
-    )
-    finish(fig, sources, caption + (f" {note}" if note else ""), width=150)
-
-    # Room under the panels for the axis labels and the lists of unmapped places.
-    lists = (
-        unmapped_lines("Not mapped (no coordinates or no place in the dataset):", unmapped_cities),
-        unmapped_lines(f"Named sites in {focus} without coordinates (not mapped):", unmapped_sites),
-    )
-    lines = max(sum(line.count("\n") + 1 for line in block) for block in lists)
+    fig.suptitle(title, x=0.012, y=1 - 0.105 / fig_h, ha="left", fontsize=13.5, fontweight="bold")
+    # The outlines are credited after the sources, however many the line counts.
+    finish(fig, sources, caption, width=150, credits=[OUTLINE_CREDIT])
     # finish() already left room for the tick and axis labels; add the lists.
-    list_in = lines * CAPTION_SIZE * CAPTION_SPACING / 72 + 0.15
     fig.subplots_adjust(
-        left=0.055, right=0.945, top=0.90, bottom=fig.subplotpars.bottom + list_in / FIGSIZE[1]
+        left=0.055,
+        right=0.945,
+        top=1 - TOP_IN / fig_h,
+        bottom=fig.subplotpars.bottom + list_in / fig_h,
     )
     for ax in (ax_wide, ax_detail):
         ax.set_anchor("N")  # hug the titles; any slack goes under the lists

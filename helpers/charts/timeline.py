@@ -47,7 +47,7 @@ from helpers.style import (
     new_figure,
 )
 
-#: Periods that are only one secondary timeline's labels for parts of NMI
+#: Periods that are only one anonymous timeline's labels for parts of NMI
 #: ("NMI I", "NMI II"), not NATO divisions: left out unless asked for by id.
 TIMELINE_LABEL_PERIODS = ("mis-nmi-phase-1", "mis-nmi-phase-2")
 
@@ -244,7 +244,7 @@ def _default_note(rows: pd.DataFrame, missions: Iterable[str] | None) -> str:
         " starts or ends at the activity's first or last dated event."
     )
     if missions is None:
-        note += " 'NMI I' and 'NMI II', periods named by one secondary timeline, are not drawn."
+        note += " 'NMI I' and 'NMI II', periods named by one anonymous timeline, are not drawn."
     if rows.apply(is_ongoing, axis=1).any():
         note += " Ongoing means the latest source on the activity calls it so."
     return note
