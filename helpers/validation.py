@@ -43,11 +43,9 @@ import json
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -55,12 +53,12 @@ from helpers.datapackage import DataPackage, DataPackageError, Table, read_datap
 from helpers.dates import DATE_FORMS, DATE_PATTERN, may_precede, parse_partial_date
 from helpers.digest import files_digest
 from helpers.paths import DATAPACKAGE, PROJECT_ROOT
+from helpers.untrusted import URL_EXPECTATION, is_web_address
 
 MAX_QUOTE_WORDS = 20
 #: Where successful validations are remembered, keyed by the content they checked.
 STAMP_DIR = PROJECT_ROOT / ".cache" / "validated"
 DATE_EXPECTATION = f"expected a date: {DATE_FORMS}"
-URL_EXPECTATION = "expected an http:// or https:// address"
 
 
 @dataclass(frozen=True, order=True)
@@ -561,22 +559,6 @@ def _number_notation_problems(rt: RawTable) -> list[Problem]:
                     )
                 )
     return problems
-
-
-def is_web_address(value: str) -> bool:
-    """An absolute http(s) address with a host, and no space or control character.
-
-    Frictionless's ``uri`` format asks only for a scheme: ``javascript:`` and
-    ``data:`` addresses pass it, and the reader site would turn them into links.
-    """
-    if any(c.isspace() or unicodedata.category(c).startswith("C") for c in value):
-        return False  # spaces, and control, format (bidi) or unassigned characters
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:  # such as an unclosed [ of an IPv6 address
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(host)
 
 
 def _url_problems(rt: RawTable) -> list[Problem]:

@@ -500,7 +500,7 @@ def encoding_key(
     ]
     labels = [
         "Certainly running: between dated ends",
-        "Known only to the month or year: shaded across its days",
+        "Not known to the day (a month, season or year): shaded across its days",
         "Not stated in the sources",
     ]
     if ongoing:

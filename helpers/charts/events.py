@@ -384,7 +384,7 @@ def _key(ds: Dataset, events: pd.DataFrame) -> tuple[list, list[str]]:
         labels.append(" / ".join(names))
     if not events["date"].map(is_exact).all():
         handles.append(Patch(facecolor="#dddddd", edgecolor="#555555", hatch=FADE_HATCH))
-        labels.append("Known only to the month or year: bar across its days")
+        labels.append("Not known to the day (a month, season or year): bar across its days")
     return handles, labels
 
 

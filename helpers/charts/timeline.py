@@ -99,7 +99,7 @@ def row_label(mission: pd.Series) -> str:
 
 
 def mission_rows(ds: Dataset, missions: Sequence[str] | None) -> pd.DataFrame:
-    """Missions to draw, parents first then their children, each group in order of start.
+    """Missions to draw, each followed by its sub-units (at any depth), in order of start.
 
     Rows are ordered by the latest day the mission can have started, so a
     precursor set up on a known day sorts before a successor dated only to the
@@ -118,9 +118,15 @@ def mission_rows(ds: Dataset, missions: Sequence[str] | None) -> pd.DataFrame:
         return frame.assign(_anchor=anchor).sort_values(["_anchor", "mission_id"], kind="stable")
 
     parts = []
-    for _, parent in order(top).iterrows():
-        children = table[table["parent_mission_id"] == parent["mission_id"]]
-        parts += [parent.to_frame().T.assign(depth=0), order(children).assign(depth=1)]
+
+    def add(frame: pd.DataFrame, depth: int) -> None:
+        # Every level below a mission, indented one step more (a sub-unit of a
+        # sub-unit, such as the Core Team under NTCB-I under DCB, is not dropped).
+        for _, mission in order(frame).iterrows():
+            parts.append(mission.to_frame().T.assign(depth=depth))
+            add(table[table["parent_mission_id"] == mission["mission_id"]], depth + 1)
+
+    add(top, 0)
     return pd.concat(parts).drop(columns="_anchor").reset_index(drop=True)
 
 
