@@ -126,12 +126,34 @@ def settle_ticks(fig: Figure) -> Figure:
     return fig
 
 
+#: Measured text sizes, by text, properties, dpi and the font settings in force.
+#: The charts lay out labels by trying many wrappings of the same words, and
+#: measuring (FreeType shaping every glyph) is most of their time.
+_SIZE_CACHE: dict[tuple, tuple[float, float]] = {}
+_FONT_RC = ("font.family", "font.sans-serif", "font.serif", "font.size", "font.weight")
+
+
 def text_size_pt(fig: Figure, text: str, **props: object) -> tuple[float, float]:
     """Width and height of ``text`` in points, as it would be drawn on ``fig``."""
+    try:
+        key = (
+            text,
+            tuple(sorted(props.items())),
+            fig.dpi,
+            tuple(str(mpl.rcParams[name]) for name in _FONT_RC),
+        )
+        hash(key)
+    except TypeError:  # a property that cannot be a key: measure every time
+        key = None
+    if key is not None and key in _SIZE_CACHE:
+        return _SIZE_CACHE[key]
     probe = Text(0, 0, text, **props)
     probe.set_figure(fig)
     box = probe.get_window_extent(fig.canvas.get_renderer())
-    return box.width * 72 / fig.dpi, box.height * 72 / fig.dpi
+    size = box.width * 72 / fig.dpi, box.height * 72 / fig.dpi
+    if key is not None:
+        _SIZE_CACHE[key] = size
+    return size
 
 
 def text_width_pt(fig: Figure, text: str, **props: object) -> float:
