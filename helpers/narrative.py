@@ -8,7 +8,6 @@ fallback, identical on every run.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,12 +17,9 @@ import pandas as pd
 from helpers import shown
 from helpers.citations import citations_for, quote_html, source_tooltip
 from helpers.data import Dataset
-from helpers.dates import date_label
+from helpers.dates import date_label, parse_partial_date
 from helpers.untrusted import html_link, html_text
 from helpers.wording import figure_wording
-
-#: A plain ISO date (year, month or day), shown as it is stored.
-PLAIN_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?")
 
 
 @dataclass(frozen=True)
@@ -46,8 +42,11 @@ def _when(text: str) -> str:
     '2018-10' stays as it is; '2011-23' reads '2011-23 (autumn 2011)' and
     '2009-10?' reads '2009-10? (Oct 2009?)', so no reader has to know the codes.
     """
-    if not text or PLAIN_DATE.fullmatch(text):
+    if not text:
         return text
+    parsed = parse_partial_date(text)
+    if parsed.precision in ("year", "month", "day") and not parsed.qualifier:
+        return text  # plain ISO 8601: readers know it
     return f"{text} ({date_label(text)})"
 
 

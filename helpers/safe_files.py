@@ -18,6 +18,7 @@ class pack. The rules they share live here:
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -119,7 +120,7 @@ def unwritable(paths: list[Path]) -> list[tuple[Path, str]]:
 def remove_leftover_files(folder: Path, name: str) -> list[Path]:
     """Remove temporary files for ``name`` in ``folder`` whose writing process has ended."""
     removed = []
-    for candidate in folder.glob(f".{glob_escape(name)}.*.tmp"):
+    for candidate in folder.glob(f".{glob.escape(name)}.*.tmp"):
         match = _TEMP_FILE.match(candidate.name)
         if match and match["name"] == name and not _process_alive(int(match["pid"])):
             candidate.unlink(missing_ok=True)
@@ -127,25 +128,12 @@ def remove_leftover_files(folder: Path, name: str) -> list[Path]:
     return removed
 
 
-def glob_escape(text: str) -> str:
-    """``text`` with glob wildcards made literal."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-def copy_file(source: Path, target: Path) -> None:
-    """Copy the bytes of ``source``; ``target`` gets the umask's mode, not the source's."""
-    shutil.copyfile(source, target)
-
-
 # ------------------------------------------------------------ owned folders
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _files_under(folder: Path) -> list[str]:
@@ -291,7 +279,7 @@ def remove_leftover_folders(parent: Path, name: str) -> list[Path]:
     removed = []
     if not parent.is_dir():
         return removed
-    for candidate in parent.glob(f".{glob_escape(name)}.*-*"):
+    for candidate in parent.glob(f".{glob.escape(name)}.*-*"):
         match = _WORK_FOLDER.match(candidate.name)
         if (
             match

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -244,7 +245,8 @@ def make_pack(
         for directory in dirs.values():
             directory.mkdir(parents=True)
         for path in paths:
-            safe_files.copy_file(path, dirs["instructor"] / path.name)
+            # copyfile, not copy: the pack's files get the umask's mode, not the source's.
+            shutil.copyfile(path, dirs["instructor"] / path.name)
         lines = navigation(dirs["instructor"])
         in_pack = {p.stem for p in paths}
         for path in paths:
@@ -290,7 +292,7 @@ def make_pack(
         )
         # Whoever gets the pack gets the terms and the citation with it.
         for name, target in PACK_COPIES.items():
-            safe_files.copy_file(PROJECT_ROOT / name, pack / target)
+            shutil.copyfile(PROJECT_ROOT / name, pack / target)
         # Last: the record of every file written, so that a rerun can tell them from yours.
         safe_files.record_owned_files(pack, PACK_MARKER, "nato-iraq teach")
         safe_files.swap_into_place(pack, out, PACK_MARKER, PACK_ROLE)

@@ -34,6 +34,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from helpers import dates
+from helpers.charts.figures import text_width_pt
 from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.style import TEXT_GREY, finish, house_style, lay_out, mission_colour, new_figure
@@ -447,13 +448,6 @@ def _draw_box_texts(ax: Axes, info: NodeInfo, x: float, y: float) -> tuple[Text,
     return title, body
 
 
-def _text_width_in(fig: Figure, text: str, **props: object) -> float:
-    """Width of ``text`` in inches, as it would be drawn on ``fig``."""
-    probe = Text(0, 0, text, **props)
-    probe.set_figure(fig)
-    return probe.get_window_extent(fig.canvas.get_renderer()).width / fig.dpi
-
-
 def _box_infos(ds: Dataset, ax: Axes, nodes: Iterable[str], roots: set[str]) -> dict[str, NodeInfo]:
     """What each box says, its names wrapped so that neighbouring boxes keep a gap.
 
@@ -474,7 +468,7 @@ def _box_infos(ds: Dataset, ax: Axes, nodes: Iterable[str], roots: set[str]) -> 
             for n in nodes
         }
         widest = max(
-            _text_width_in(fig, text, **props)
+            text_width_pt(fig, text, **props) / 72
             for info in infos.values()
             for text, props in ((info.title, _title_props(info.title)), (info.body, BODY_PROPS))
             if text
