@@ -163,6 +163,28 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check_prose(args: argparse.Namespace) -> int:
+    from helpers.chapters import chapter_paths
+    from helpers.data import load
+    from helpers.evidence import check_chapters
+
+    notebooks = [path.resolve() for path in args.paths] or chapter_paths(paths.NOTEBOOKS_DIR)
+    problems = check_chapters(notebooks, load())
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(
+            f"nato-iraq check-prose: {len(problems)} problem(s) in {len(notebooks)} chapter(s)",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"nato-iraq check-prose: every figure and date in {len(notebooks)} chapter(s) is linked"
+        " to a record that states it"
+    )
+    return 0
+
+
 def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
     """Options shared by the commands that execute notebooks (build, teach)."""
     parser.add_argument(
@@ -279,6 +301,21 @@ def make_parser() -> argparse.ArgumentParser:
         help="folder holding datapackage.json and the tables (default: the project's data/)",
     )
     p_validate.set_defaults(func=_cmd_validate)
+
+    p_prose = sub.add_parser(
+        "check-prose",
+        help="check that every figure and date in the chapters' prose links to its record",
+        description=(
+            "Read every chapter's narrative and list each figure or date that is not "
+            "inside an evidence link, and each evidence link whose words disagree with "
+            "its record (another number, bound or date, or a date more precise than the "
+            "record's). Exit status 1 if there is any."
+        ),
+    )
+    p_prose.add_argument(
+        "paths", nargs="*", type=Path, metavar="NOTEBOOK", help="chapters to check (default: all)"
+    )
+    p_prose.set_defaults(func=_cmd_check_prose)
     return parser
 
 

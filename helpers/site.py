@@ -36,6 +36,7 @@ from helpers.chapters import (
 from helpers.datapackage import read_datapackage
 from helpers.digest import files_digest
 from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.records import RECORDS_FOLDER, RecordsSection, chapter_mentions, link_evidence
 from helpers.untrusted import html_text, markdown_text, safe_url
 
 SITE_DIR = PROJECT_ROOT / "site"
@@ -190,7 +191,8 @@ kept and the disagreement is shown.
 Start with the dataset tour if you want to rerun or adapt the analyses; start
 with the overview if you want the story. The [data](data.md) page describes
 every table and links to the files; the [sources](sources.md) page lists the
-texts behind them.
+texts behind them, and the [records](records/index.md) give every fact with its
+quotes: each figure and date in the chapters links to its record.
 
 <div class="chapter-grid">
 {grid}
@@ -209,6 +211,7 @@ texts behind them.
 
 data
 sources
+{RECORDS_FOLDER}/index
 ```
 """
 
@@ -297,7 +300,8 @@ def site_inputs_digest(notebooks: list[Path], data_dir: Path = DATA_DIR) -> str:
         *sorted(data_dir.glob("*.csv")),
         data_dir / "datapackage.json",
         data_dir / "CODEBOOK.md",
-        Path(__file__),
+        # The pages are made by the helpers (records, wording, dates...): all of them count.
+        *sorted(Path(__file__).parent.rglob("*.py")),
         *sorted(p for p in _ASSETS.rglob("*") if p.is_file()),
         PROJECT_ROOT / "uv.lock",
     ]
@@ -310,14 +314,38 @@ def _without_navigation(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _with_evidence_links(
+    nb: nbformat.NotebookNode, section: RecordsSection
+) -> nbformat.NotebookNode:
+    """The notebook with its prose's evidence links pointing into the site's records section."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = link_evidence(cell.source, section)
+    return nb
+
+
+def write_records(src: Path, section: RecordsSection) -> None:
+    """The records pages, one per table with cited records, and the disagreements."""
+    folder = src / RECORDS_FOLDER
+    folder.mkdir(parents=True)
+    for name, text in section.pages().items():
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+
+
 def write_sources(src: Path, notebooks: list[Path], data_dir: Path) -> list[Card]:
     """Lay out the Sphinx source folder ``src``; return the landing-page cards."""
+    from helpers.data import load
+
     (src / "chapters").mkdir(parents=True)
+    ds = load(data_dir)
+    section = RecordsSection(ds, chapter_mentions(notebooks, ds))
+    write_records(src, section)
     cards = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         cards.append(chapter_card(path, nb))
-        nbformat.write(_without_navigation(nb), src / "chapters" / path.name)
+        nb = _with_evidence_links(_without_navigation(nb), section)
+        nbformat.write(nb, src / "chapters" / path.name)
     # Copied files get the umask's mode, not the mode of the user's own files.
     shutil.copytree(
         data_dir, src / "data", ignore=shutil.ignore_patterns(".*"), copy_function=shutil.copyfile

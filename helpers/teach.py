@@ -35,6 +35,7 @@ from helpers.chapters import (
     has_tag,
     navigation,
 )
+from helpers.evidence import EVIDENCE_LINK
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from helpers.untrusted import markdown_text, spreadsheet_cell
 
@@ -116,7 +117,8 @@ def relink_chapters(nb: nbformat.NotebookNode, in_pack: set[str], suffix: str) -
     A link to a chapter in the pack (by stem, e.g. ``04_nmi``) gets ``suffix``
     (``.ipynb`` for notebooks, ``.slides.html`` for decks); a link to a chapter
     left out of a shorter course becomes plain text, so nothing in the pack
-    points at a missing file.
+    points at a missing file. Evidence links point into the reader site, which
+    the pack does not hold: they become their words.
     """
 
     def replace(match: re.Match[str]) -> str:
@@ -126,6 +128,7 @@ def relink_chapters(nb: nbformat.NotebookNode, in_pack: set[str], suffix: str) -
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = _CHAPTER_LINK.sub(replace, cell.source)
+            cell.source = EVIDENCE_LINK.sub(r"\g<text>", cell.source)
 
 
 def _with_pack_navigation(nb: nbformat.NotebookNode, line: str) -> None:

@@ -7,6 +7,7 @@ into a temporary folder; the browser checks then open every page of it.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 from pathlib import Path
@@ -154,6 +155,75 @@ def test_sources_page_lists_every_source(built_site: Path) -> None:
             # The Markdown renderer percent-encodes characters outside ASCII.
             href = quote(source["url"], safe=":/?#[]@!$&'()*+,;=%~")
             assert f'href="{href}"' in page.replace("&amp;", "&"), source["url"]
+
+
+def test_records_section_has_an_entry_for_every_cited_record(built_site: Path) -> None:
+    from helpers.data import load
+
+    ds = load()
+    pages: dict[str, str] = {}
+    cited = set(ds.citations["record_id"])
+    for name, table in ds.package.tables.items():
+        if not table.cited:
+            continue
+        ids = set(ds[name][table.primary_key[0]]) & cited
+        if not ids:
+            continue
+        pages[name] = page = (built_site / "records" / f"{name}.html").read_text("utf-8")
+        anchors = set(re.findall(r'<section id="([a-z0-9-]+)"', page)) | set(
+            re.findall(r'<span id="([a-z0-9-]+)"></span>', page)
+        )
+        assert ids <= anchors, sorted(ids - anchors)[:5]
+    # Every quote is on its record's page, escaped as HTML text.
+    import html as html_module
+
+    for record, quote in zip(ds.citations["record_id"], ds.citations["quote"], strict=True):
+        name = ds.record_table(record)
+        assert html_module.escape(quote, quote=True) in pages[name], (record, quote)
+    disagreements = (built_site / "records" / "discrepancies.html").read_text("utf-8")
+    for dis in ds.discrepancies["discrepancy_id"]:
+        assert f'id="{dis}"' in disagreements
+
+
+def test_evidence_links_point_to_records_and_show_their_quotes(built_site: Path) -> None:
+    from helpers.data import load
+    from helpers.evidence import EVIDENCE_LINK
+
+    ds = load()
+    quotes = ds.citations.groupby("record_id")["quote"].first()
+    linked = 0
+    for chapter in chapters(NOTEBOOKS_DIR):
+        nb = nbformat.read(chapter.path, as_version=4)
+        wanted = [
+            m for cell in nb.cells if cell.cell_type == "markdown"
+            for m in EVIDENCE_LINK.finditer(cell.source)
+        ]  # fmt: skip
+        page = (built_site / "chapters" / f"{chapter.path.stem}.html").read_text("utf-8")
+        shown = re.findall(
+            r'<a class="evidence" href="../records/([a-z_]+).html#([a-z0-9-]+)" title="([^"]*)">',
+            page,
+        )
+        assert [(m["page"], m["id"]) for m in wanted] == [(p, i) for p, i, _ in shown]
+        assert "../site/records/" not in page  # no link is left pointing into the repository
+        for _, record, title in shown:
+            if record in quotes.index:
+                assert html.escape(quotes[record][:40], quote=True) in title, record
+        # Each record the prose links to names this chapter among those that show it.
+        for _, record, _ in shown:
+            name = ds.record_table(record) if not record.startswith("dis-") else "discrepancies"
+            entries = (built_site / "records" / f"{name}.html").read_text("utf-8")
+            entry = entries[entries.index(f'id="{record}"') :]
+            entry = entry[: entry.index('class="shown-in"') + 2000]
+            assert f"../chapters/{chapter.path.stem}.html" in entry, (chapter.path.name, record)
+        linked += len(shown)
+    assert linked > 100
+
+
+def test_site_search_finds_records_by_their_words(built_site: Path) -> None:
+    index = (built_site / "searchindex.js").read_text("utf-8")
+    # Sphinx indexes each entry's heading, with the record's id as its anchor.
+    assert '"evt-allawi-letter"' in index or "evt-allawi-letter" in index
+    assert "Istanbul Summit agrees" in index
 
 
 def test_unchanged_inputs_keep_the_site_and_a_failure_keeps_the_old_one(tmp_path: Path) -> None:
