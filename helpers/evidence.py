@@ -53,8 +53,8 @@ HTML_TAG = re.compile(r"<[^>]+>")
 
 #: Sections whose text gives no facts of the record (matched on the heading's words).
 UNREAD_SECTIONS = re.compile(
-    r"^(overview|prerequisites|imports?|exercises?|solutions?|references|further reading"
-    r"|what you will learn|what you need)\b",
+    r"^(overview|prerequisites|imports?|exercises?|solutions?|references"
+    r"|what you will learn|what you need)\b|further reading",
     re.I,
 )
 
@@ -73,9 +73,10 @@ EXCEPTIONS: dict[str, tuple[str, re.Pattern[str]]] = {
         re.compile(r"\b\d+\s*(minutes?|min)\b", re.I),
     ),
     "document name": (
-        "a number that is part of a name: a UN resolution, an ISO standard, an EDTF level",
+        "a number that is part of a name: a UN resolution, an ISO standard, an EDTF level,"
+        " an order of the occupation authority, COVID-19",
         re.compile(
-            r"\b(resolutions?|UNSCR|ISO|EDTF level|level|Article|Articles)\s+\d[\d-]*"
+            r"\b(resolutions?|UNSCR|ISO|EDTF level|level|Articles?|Order|COVID)[\s-]+\d[\d-]*"
             r"(\s*(,|and|or)\s*\d+)*",
             re.I,
         ),
@@ -117,21 +118,26 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 #: Date phrases, most precise first; each match is read once.
 DATE_FORMS = [
+    # "4-5 February 2025": a span of days, read as its first day (or its last).
+    re.compile(rf"\b{_DAY}\s*[-\u2013]\s*(?P<day2>[0-3]?\d)\s+{_MONTH}(?:,)?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,)?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_DAY}\s+{_MONTH}\b(?!\s*\d)", re.I),
     re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", re.I),
     re.compile(r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?" + _YEAR, re.I),
     re.compile(rf"\b{_YEAR}s?\b"),
+    # A month's name standing alone ("in June"): month precision, year unsaid.
+    # "May" is left out: it is far more often the verb.
+    re.compile(
+        r"\b(?P<month>January|February|March|April|June|July|August|September|October"
+        r"|November|December)\b"
+    ),
 ]
-#: A month's name standing alone ("in June"): a date at month precision, year unsaid.
-#: "May" is left out: it is far more often the verb.
-BARE_MONTH = re.compile(
-    r"\b(January|February|March|April|June|July|August|September|October|November|December)\b"
-)
 NUMBER = re.compile(
-    r"(?P<currency>€|\$|£)?(?P<number>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<scale>million|billion|m\b|bn\b))?",
+    # Not joined to a letter: "Kurdistan24", "G7" and "964media" are names, "5th" an ordinal.
+    r"(?<![A-Za-z\d])(?P<currency>€|\$|£)?"
+    r"(?P<number>\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s*(?P<scale>million|billion|m\b|bn\b))?(?![A-Za-z\d])",
     re.I,
 )
 NUMBER_WORDS = {
@@ -142,7 +148,12 @@ NUMBER_WORDS = {
     "dozen": 12, "a hundred": 100, "hundred": 100,
 }  # fmt: skip
 _NUMBER_WORD = re.compile(
-    r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.I
+    r"\b(?:(?P<times>"
+    + "|".join(w for w in NUMBER_WORDS if " " not in w and NUMBER_WORDS[w] < 20)
+    + r")\s+)?(?P<word>"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")\b",
+    re.I,
 )
 SCALES = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 
@@ -180,6 +191,7 @@ class TextDate:
     day: int | None = None
     season: int | None = None
     words: str = ""
+    last_day: int | None = None  # of a span of days ("4-5 February 2025")
 
     def agrees_with(self, stored: str) -> bool:
         """True when ``stored`` (a dataset date) is this date, at no finer precision than it has."""
@@ -200,7 +212,18 @@ class TextDate:
             return False
         if self.day is None:
             return True
-        return partial.precision == "day" and int(body[2]) == self.day
+        return partial.precision == "day" and int(body[2]) in (self.day, self.last_day)
+
+
+def _stated_by(date: TextDate, quoted: TextDate) -> bool:
+    """True when a date a quote states in words gives ``date`` at least as precisely."""
+    if date.year is not None and quoted.year != date.year:
+        return False
+    if date.season is not None:
+        return quoted.season == date.season
+    if date.month is not None and quoted.month != date.month:
+        return False
+    return date.day is None or date.day in (quoted.day, quoted.last_day)
 
 
 def _season_months(code: int) -> tuple[int, ...]:
@@ -233,6 +256,7 @@ def dates_in(text: str) -> tuple[list[TextDate], str]:
                     day=int(groups["day"]) if groups.get("day") else None,
                     season=SEASONS[season.lower()] if season else None,
                     words=match.group(0),
+                    last_day=int(groups["day2"]) if groups.get("day2") else None,
                 )
             )
             return " " * len(match.group(0))
@@ -245,10 +269,7 @@ def numbers_in(text: str) -> list[TextNumber]:
     """The numbers ``text`` states (digits or words up to twenty), each with its bound."""
     found = []
     matches = [(m.start(), m.end(), _number_value(m)) for m in NUMBER.finditer(text)]
-    matches += [
-        (m.start(), m.end(), float(NUMBER_WORDS[m.group(1).lower()]))
-        for m in _NUMBER_WORD.finditer(text)
-    ]
+    matches += [(m.start(), m.end(), _word_value(m)) for m in _NUMBER_WORD.finditer(text)]
     matches.sort()
     for index, (start, end, value) in enumerate(matches):
         before = text[:start]
@@ -258,14 +279,24 @@ def numbers_in(text: str) -> list[TextNumber]:
                 bound = name
         between_next = text[end : matches[index + 1][0]] if index + 1 < len(matches) else ""
         between_last = text[matches[index - 1][1] : start] if index else ""
-        if re.fullmatch(r"\s*(to|-|\u2013|and)\s*", between_next) or re.fullmatch(
-            r"\s*(to|-|\u2013|and)\s*", between_last
-        ):
+        joined = r"\s*(to|-|\u2013)\s*"  # "50 to 70"; "26 and 31" are two numbers
+        if re.fullmatch(joined, between_next) or re.fullmatch(joined, between_last):
             bound = "range"
         if _RANGE_WORDS.search(before[-20:]):
             bound = "range"
         found.append(TextNumber(value, bound, text[start:end]))
     return found
+
+
+def _word_value(match: re.Match[str]) -> float:
+    """ "ten" is 10, "two dozen" 24, "a dozen" 12; "two" alone before a non-multiplier is 2."""
+    word = NUMBER_WORDS[match["word"].lower()]
+    times = match["times"]
+    if times and match["word"].lower() in ("dozen", "hundred"):
+        return float(NUMBER_WORDS[times.lower()] * word)
+    if times:  # "two ten"? never in prose; read the first word alone
+        return float(NUMBER_WORDS[times.lower()])
+    return float(word)
 
 
 def _number_value(match: re.Match[str]) -> float:
@@ -349,6 +380,15 @@ class RecordIndex:
                 parts += [_plain(v) for v in cites["quote"]] + [_plain(v) for v in cites["gloss"]]
         return "\n".join(parts)
 
+    def quoted_dates(self, record_id: str) -> list[TextDate]:
+        """Dates the record's quotes (and their glosses) state in words: a deadline, a plan."""
+        parts = []
+        for member in self.members(record_id):
+            cites = self._citations.get(member)
+            if cites is not None:
+                parts += [_plain(v) for v in cites["quote"]] + [_plain(v) for v in cites["gloss"]]
+        return dates_in("\n".join(parts))[0]
+
     def figures(self, record_id: str) -> list[pd.Series]:
         return [
             row for member in self.members(record_id) for table, row in [self.rows[member]]
@@ -389,8 +429,11 @@ def check_link(index: RecordIndex, text: str, record_id: str, page: str) -> list
     problems = []
     dates, rest = dates_in(text)
     stored = index.dates(record_id)
+    quoted = index.quoted_dates(record_id)
     for date in dates:
-        if not any(date.agrees_with(s) for s in stored):
+        if not (
+            any(date.agrees_with(s) for s in stored) or any(_stated_by(date, q) for q in quoted)
+        ):
             given = ", ".join(dict.fromkeys(stored)) or "none"
             problems.append(
                 f"the date {date.words!r} is not the record's at its precision (it has: {given})"
@@ -459,14 +502,20 @@ def narrative_cells(nb: nbformat.NotebookNode) -> Iterator[Cell]:
         yield Cell(number, cell.source, section, set(computed))
 
 
+#: Five or more words in a row, single-spaced: prose inside a printed table.
+_PROSE_RUN = re.compile(r"(?:\S+ ){4,}\S+")
+
+
 def _printed_numbers(cell: nbformat.NotebookNode) -> set[float]:
     found: set[float] = set()
     for output in cell.get("outputs", []):
         data = output.get("data", {})
         if 'class="facts"' in data.get("text/html", ""):
             continue
-        text = data.get("text/plain", "") or output.get("text", "")
-        found |= {_number_value(m) for m in NUMBER.finditer(str(text))}
+        text = str(data.get("text/plain", "") or output.get("text", ""))
+        # Counts, not the numbers inside printed prose (a quote, a note, a title).
+        text = _PROSE_RUN.sub(" ", text)
+        found |= {_number_value(m) for m in NUMBER.finditer(text)}
     return found
 
 
@@ -491,7 +540,11 @@ def check_notebook(
 ) -> list[Problem]:
     """Every evidence problem in the chapter at ``path`` (see the module)."""
     nb = nbformat.read(path, as_version=4)
-    names = sorted(source_names or [], key=len, reverse=True)
+    # A short name may wrap across lines in the cell's source.
+    name_patterns = [
+        re.compile(r"\s+".join(re.escape(word) for word in name.split()))
+        for name in sorted(source_names or [], key=len, reverse=True)
+    ]
     problems = []
     for cell in narrative_cells(nb):
         text = _without_unread(cell.source, cell.section)
@@ -504,8 +557,8 @@ def check_notebook(
         text = EVIDENCE_LINK.sub(link, text)
         text = OTHER_LINK.sub(lambda m: " " * len(m.group(0)), text)
         text = HTML_TAG.sub(lambda m: " " * len(m.group(0)), text)
-        for name in names:
-            text = text.replace(name, " " * len(name))
+        for pattern in name_patterns:
+            text = pattern.sub(lambda m: " " * len(m.group(0)), text)
         problems += [
             Problem(path.name, cell.number, words, message)
             for words, message in unlinked(text, cell.computed)
@@ -520,7 +573,6 @@ def unlinked(text: str, computed: set[float]) -> list[tuple[str, str]]:
     found = []
     dates, rest = dates_in(text)
     found += [(d.words, "a date with no evidence link") for d in dates]
-    found += [(m.group(0), "a month with no evidence link") for m in BARE_MONTH.finditer(rest)]
     for match in NUMBER.finditer(rest):
         if _number_value(match) in computed:
             continue

@@ -185,3 +185,40 @@ def test_a_count_after_a_fact_table_is_not_taken_as_computed(tmp_path: Path, ds)
 def test_every_chapter_links_every_figure_and_date_to_a_record_that_agrees(ds) -> None:
     problems = check_chapters(chapter_paths(NOTEBOOKS_DIR), ds)
     assert [str(p) for p in problems] == []
+
+
+def test_names_with_digits_are_not_figures_and_words_count() -> None:
+    assert numbers_in("Kurdistan24, 964media, G7 and the 5th") == []
+    assert [n.value for n in numbers_in("about two dozen officers, a dozen nations")] == [24, 12]
+    assert [n.bound for n in numbers_in("26 and 31")] == ["exact", "exact"]
+    (span,) = dates_in("from 4-5 February 2025")[0]
+    assert (span.day, span.last_day, span.month, span.year) == (4, 5, 2, 2025)
+
+
+def test_a_date_the_records_quote_states_is_accepted(ds, index) -> None:
+    # A plan or a deadline lives in a quote, not in a date column.
+    cites = ds.citations.merge(
+        ds.events[["event_id", "date"]], left_on="record_id", right_on="event_id"
+    )
+    for _, row in cites.iterrows():
+        stated = [d for d in dates_in(row["quote"])[0] if d.year and d.month and d.day]
+        outside = [
+            d for d in stated if not any(d.agrees_with(s) for s in index.dates(row["event_id"]))
+        ]
+        if outside:
+            words = outside[0].words
+            assert check_link(index, words, row["event_id"], "events") == []
+            return
+    pytest.skip("no event quote states a day other than its own")
+
+
+def test_numbers_inside_printed_prose_are_not_taken_as_computed(tmp_path: Path, ds) -> None:
+    path = _chapter(
+        tmp_path / "01_demo.ipynb",
+        "## Counts",
+        ">>> table",
+        "A quote in the table says 1546; the table has 12 rows.",
+        outputs={1: {"text/plain": "rows  12\nquote  the council adopted resolution 1546 today"}},
+    )
+    (problem,) = check_chapters([path], ds)
+    assert problem.words == "1546"
