@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers import kernel_env
-from helpers.build import CurrentEnvKernelSpecManager
 from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.publish import kernel_env
+from helpers.publish.build import CurrentEnvKernelSpecManager
 
 
 def imports_of(notebook: Path) -> str:

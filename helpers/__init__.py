@@ -1,7 +1,7 @@
 """Shared helpers for the NATO and Iraq notebook collection.
 
 Modules have one job each; import the one you need (``helpers.paths``,
-``helpers.build``, ...). Nothing heavy is imported here, so that
+``helpers.publish.build``, ...). Nothing heavy is imported here, so that
 ``import helpers`` stays cheap inside every notebook kernel.
 """
 

@@ -1,20 +1,88 @@
-"""How tables read in the chapters: whole notes and quotes, never cut short.
+"""How tables and charts read in the chapters: whole, labelled, sharp and described.
 
-pandas cuts every cell at 50 characters by default, which clips exactly what
-these tables are for (quotes, notes, mandates). Each chapter calls
-:func:`use_reading_display` once, next to its imports, so that the setting is
-visible in the notebook and a reader's own session behaves the same way.
+Each chapter calls :func:`use_reading_display` once, next to its imports, so
+that the settings are visible in the notebook and a reader's own session
+behaves the same way:
+
+- pandas cuts every cell at 50 characters by default, which clips exactly what
+  these tables are for (quotes, notes, mandates): cells are shown whole;
+- a table reads as a table for people: headings in words ("Start date", not
+  ``start_date``), no row numbers, and an empty cell where a value is missing
+  (pandas prints ``<NA>``); the plain-text form, for consoles and diffs, is
+  left as pandas writes it;
+- a chart is stored as a PNG at twice the resolution it is shown at (sharp on
+  high-resolution screens and when zoomed on the site), with its alt text
+  (see :func:`helpers.style.finish`) in the output's metadata.
 """
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
+
+#: Pixels per inch at which a chart is shown; it is stored at twice that.
+SHOWN_DPI = 100
+STORED_DPI = 2 * SHOWN_DPI
+
+
+def column_heading(name: object) -> str:
+    """A column name as a heading: ``start_date`` reads "Start date"."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def reading_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a reader should see it: its row labels as a column, unless they are numbers."""
+    shown = frame
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+        shown = frame.reset_index()
+    if shown.columns.nlevels == 1:
+        shown = shown.set_axis([column_heading(c) for c in shown.columns], axis=1)
+    return shown
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """HTML of a table for reading: headings in words, no row numbers, blank where missing.
+
+    Every value is escaped (the data are untrusted text).
+    """
+    return reading_table(frame).to_html(
+        index=False, na_rep="", escape=True, border=0, classes="reading-table"
+    )
+
+
+def chart_png(fig) -> tuple[bytes, dict[str, object]]:
+    """A chart as stored in a notebook: PNG at :data:`STORED_DPI`, shown at its size.
+
+    The figure is saved whole, as laid out (the charts leave their own
+    margins), which is faster than cropping to the drawn area and gives the
+    same image in a notebook, a pack and a test. The metadata say how large
+    to show it and, where the chart gives one, its alt text.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=STORED_DPI)
+    width, height = fig.get_size_inches() * SHOWN_DPI
+    metadata: dict[str, object] = {"width": round(width), "height": round(height)}
+    if hasattr(fig, "nato_iraq_sources"):  # a chart of ours, finished by helpers.style.finish
+        from helpers.style import alt_text
+
+        metadata["alt"] = alt_text(fig)
+    return buffer.getvalue(), metadata
 
 
 def use_reading_display() -> None:
-    """Show every cell of a printed table whole (the longest notes run to ~450 characters).
-
-    In a notebook the HTML table wraps long cells; only the plain-text form,
-    for consoles and diffs, gets wide.
-    """
+    """Show tables whole and in words, and charts sharp and described (see the module)."""
     pd.set_option("display.max_colwidth", None)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to register
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, table_html)
+    formatters["image/png"].for_type(Figure, chart_png)

@@ -123,8 +123,14 @@ def finish(
     width: int = 130,
     *,
     credits: Iterable[str] = (),
+    alt: str | None = None,
 ) -> Figure:
     """Add the source line (and an optional note) under ``fig``.
+
+    ``alt`` is the chart's alt text: what it shows, in a sentence or more,
+    written from the data it draws (never a file name). It travels with the
+    figure to the notebook output, the site and the class pack; without one,
+    :func:`alt_text` composes one from the title, the note and the sources.
 
     ``sources`` are the short names of the sources of what is drawn; the note
     says what the chart does not show. ``credits`` attribute material that is
@@ -133,9 +139,10 @@ def finish(
     margin grows to make room, so it never overlaps the axes.
     """
     names = list(dict.fromkeys(sources))
-    # Kept on the figure for captions (see helpers.figure_pack), credits last.
+    # Kept on the figure for captions (see helpers.publish.figure_pack), credits last.
     fig.nato_iraq_sources = list(dict.fromkeys([*names, *credits]))
     fig.nato_iraq_note = note
+    fig.nato_iraq_alt = alt
     lines = footer_lines(names, note, width, credits)
     if not lines:
         return fig
@@ -203,7 +210,8 @@ def house_style(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        from helpers import figure_pack, shown
+        from helpers import shown
+        from helpers.publish import figure_pack
 
         _nesting.append(function.__name__)
         try:
@@ -219,6 +227,23 @@ def house_style(function):
         return fig
 
     return wrapper
+
+
+def alt_text(fig: Figure) -> str:
+    """The alt text of a finished chart: its own, else one made from its title, note and sources."""
+    own = getattr(fig, "nato_iraq_alt", None)
+    if own:
+        return own
+    from helpers.publish.figure_pack import figure_title
+
+    sources = getattr(fig, "nato_iraq_sources", [])
+    parts = [f"Chart: {figure_title(fig) or 'untitled'}."]
+    note = getattr(fig, "nato_iraq_note", None)
+    if note:
+        parts.append(note.rstrip(".") + ".")
+    if sources:
+        parts.append(f"Drawn from {len(sources)} source(s): {'; '.join(sources)}.")
+    return " ".join(parts)
 
 
 def lay_out(fig: Figure) -> RendererBase:

@@ -14,7 +14,7 @@ import hashlib
 import pytest
 from nbval.plugin import IPyNbCell
 
-from helpers import kernel_env
+from helpers.publish import kernel_env
 
 # Before any kernel starts: the same reproducible environment and warm font
 # cache that `nato-iraq build` uses, so a rerun compares equal to the stored run.

@@ -274,7 +274,7 @@ def chapter(project: Project) -> Path:
 
     command = ["build", str(path), "--notebooks", str(notebooks), "--no-site", "--quiet"]
     build = subprocess.run(
-        [sys.executable, "-m", "helpers.cli", *command],
+        [sys.executable, "-m", "helpers.publish.cli", *command],
         cwd=project.root,
         env={**os.environ, "PYTHONPATH": str(project.root)},
         capture_output=True,
@@ -315,8 +315,8 @@ def test_the_chapter_shows_the_new_fact_from_the_copy(project: Project, chapter:
 
 def test_the_chapter_follows_the_chapter_rules(chapter: Path) -> None:
     import tests.test_chapters as rules
-    from helpers.chapters import Chapter, chapter_title
-    from helpers.site import chapter_question
+    from helpers.publish.chapters import Chapter, chapter_title
+    from helpers.publish.site import chapter_question
 
     nb = nbformat.read(chapter, as_version=4)
     found = Chapter(chapter, chapter.name[:2], chapter_title(nb))

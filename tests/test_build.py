@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import build
-from helpers.cli import main
+from helpers.publish import build
+from helpers.publish.cli import main
 from tests import unprivileged
 from tests.notebook_factory import PLOT_CELL, write_notebook
 
@@ -109,14 +109,18 @@ def test_build_reports_an_empty_folder(tmp_path: Path, capsys) -> None:
 
 def test_build_machinery_is_not_an_input_of_the_notebooks(tmp_path: Path) -> None:
     helpers_dir = tmp_path / "helpers"
-    helpers_dir.mkdir()
-    (helpers_dir / "build.py").write_text("# version 1\n")
-    (helpers_dir / "style.py").write_text("# version 1\n")
+    (helpers_dir / "publish").mkdir(parents=True)
+    for name in ("publish/build.py", "publish/figure_pack.py", "style.py"):
+        (helpers_dir / name).write_text("# version 1\n")
     before = build.shared_inputs_digest(tmp_path)
-    (helpers_dir / "build.py").write_text("# version 2\n")
+    (helpers_dir / "publish" / "build.py").write_text("# version 2\n")
     assert build.shared_inputs_digest(tmp_path) == before
+    # A publishing module that runs inside the kernel (collecting a pack's charts) counts.
+    (helpers_dir / "publish" / "figure_pack.py").write_text("# version 2\n")
+    after_pack = build.shared_inputs_digest(tmp_path)
+    assert after_pack != before
     (helpers_dir / "style.py").write_text("# version 2\n")
-    assert build.shared_inputs_digest(tmp_path) != before
+    assert build.shared_inputs_digest(tmp_path) != after_pack
 
 
 # --- hardening: tampering, broken files, permissions, what JupyterLab stores ---------
@@ -180,7 +184,7 @@ def test_a_read_only_notebook_folder_stops_the_build_before_any_work(tmp_path: P
                 [
                     sys.executable,
                     "-m",
-                    "helpers.cli",
+                    "helpers.publish.cli",
                     "build",
                     "--notebooks",
                     str(folder),

@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.chapters import NAV_TAG, chapters, update_navigation
 from helpers.paths import NOTEBOOKS_DIR
+from helpers.publish.chapters import NAV_TAG, chapters, update_navigation
 
 CHAPTERS = chapters()
 HEAD = ["Overview", "Prerequisites", "Imports"]

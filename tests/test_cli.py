@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.cli import main, make_parser
+from helpers.publish.cli import main, make_parser
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.codebook import codebook_markdown
 from helpers.datapackage import read_datapackage
 from helpers.dates import DATE_PATTERN
 from helpers.paths import DATA_DIR, DATAPACKAGE, PROJECT_ROOT
+from helpers.publish.codebook import codebook_markdown
 
 PKG = read_datapackage(DATAPACKAGE)
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -117,7 +117,7 @@ def test_the_project_holds_no_long_passage_of_a_source_text(seeds: Path) -> None
         path = PROJECT_ROOT / name
         if path.suffix in {".png", ".svg", ".lock", ".geojson"} or not path.is_file():
             continue
-        if name.startswith("helpers/slides_vendor/"):
+        if name.startswith("helpers/publish/slides_vendor/"):
             continue  # third-party scripts, styles and fonts, copied unchanged
         text = path.read_text(encoding="utf-8", errors="ignore")
         # Charts stored in notebooks are base64 images: megabytes with no words in them.

@@ -8,11 +8,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers.chapters import chapter_paths
 from helpers.data import load
 from helpers.dates import parse_partial_date
-from helpers.evidence import RecordIndex, check_chapters, check_link, dates_in, numbers_in
 from helpers.paths import NOTEBOOKS_DIR
+from helpers.publish.chapters import chapter_paths
+from helpers.publish.evidence import RecordIndex, check_chapters, check_link, dates_in, numbers_in
 from helpers.wording import figure_wording
 
 

@@ -105,12 +105,12 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert len(columns) >= 40, columns  # every table's names, titles, notes and quotes
     poison(root / "data", columns)
     assert validate(root / "data") == []
-    built = run_in(root, "-m", "helpers.cli", "build", "--force", "--quiet")
+    built = run_in(root, "-m", "helpers.publish.cli", "build", "--force", "--quiet")
     assert built.returncode == 0, built.stderr[-3000:]
     decks = run_in(
         root,
         "-c",
-        "import nbformat; from pathlib import Path; from helpers import slides\n"
+        "import nbformat; from pathlib import Path; from helpers.publish import slides\n"
         "out = Path('decks'); out.mkdir(); slides.copy_vendor(out)\n"
         "for nb in sorted(Path('notebooks').glob('[0-9][0-9]_*.ipynb')):\n"
         "    slides.write_deck(nbformat.read(nb, as_version=4),"
@@ -121,7 +121,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_no_page_runs_hostile_data(hostile_build: Path) -> None:
-    from helpers.site import page_list
+    from helpers.publish.site import page_list
 
     pages = page_list(hostile_build / "site") + sorted((hostile_build / "decks").glob("*.html"))
     assert len(pages) >= 20

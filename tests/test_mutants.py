@@ -76,7 +76,7 @@ MUTANTS = [
     Mutant(
         "a figure's caption loses its title",
         "tests/test_teach.py::test_charts_are_collected_once_with_title_and_sources",
-        "helpers/figure_pack.py",
+        "helpers/publish/figure_pack.py",
         "title=figure_title(fig),",
         'title=figure_title(fig).split(" of ")[0],',
     ),

@@ -50,7 +50,7 @@ def test_nbval_fails_on_an_edited_output_and_passes_a_true_one(pytester: pytest.
 
 def test_nbval_compares_stored_chart_images(pytester: pytest.Pytester) -> None:
     """A chart swapped for another passes nbval's defaults; the project's plugin fails it."""
-    from helpers import build
+    from helpers.publish import build
 
     notebook = write_notebook(pytester.path / "chart.ipynb", PLOT_CELL)
     assert build.build_notebooks([notebook], progress=False).executed

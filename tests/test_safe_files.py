@@ -1,4 +1,4 @@
-"""Files and folders are written without losing anyone's work (helpers.safe_files)."""
+"""Files and folders are written without losing anyone's work (helpers.publish.safe_files)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import safe_files
+from helpers.publish import safe_files
 from tests import unprivileged
 
 MARKER = ".made-by-test"
@@ -103,7 +103,7 @@ def test_unwritable_files_and_folders_are_found_before_any_work(tmp_path: Path) 
     try:
         paths = [locked / "a.ipynb", open_file, read_only]
         result = unprivileged.run_python(
-            "import json, sys; from pathlib import Path; from helpers import safe_files;"
+            "import json, sys; from pathlib import Path; from helpers.publish import safe_files;"
             f" print(json.dumps([[str(p), why] for p, why in safe_files.unwritable("
             f"[Path(p) for p in {[str(p) for p in paths]!r}])]))",
             check=True,

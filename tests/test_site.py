@@ -15,10 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import site
-from helpers.chapters import chapters, chart_count
 from helpers.datapackage import read_datapackage
 from helpers.paths import DATAPACKAGE, NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.publish import site
+from helpers.publish.chapters import chapters, chart_count
 from tests.browser import browser, check_page, chromium_or_skip
 from tests.notebook_factory import write_notebook
 
@@ -187,7 +187,7 @@ def test_records_section_has_an_entry_for_every_cited_record(built_site: Path) -
 
 def test_evidence_links_point_to_records_and_show_their_quotes(built_site: Path) -> None:
     from helpers.data import load
-    from helpers.evidence import EVIDENCE_LINK
+    from helpers.publish.evidence import EVIDENCE_LINK
 
     ds = load()
     quotes = ds.citations.groupby("record_id")["quote"].first()

@@ -12,9 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.build import VOLATILE_CELL_METADATA, input_fingerprint, shared_inputs_digest
-from helpers.chapters import METADATA_KEY
 from helpers.paths import NOTEBOOKS_DIR
+from helpers.publish.build import VOLATILE_CELL_METADATA, input_fingerprint, shared_inputs_digest
+from helpers.publish.chapters import METADATA_KEY
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 

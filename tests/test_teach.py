@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import figure_pack, safe_files, slides, teach
-from helpers.chapters import chart_count
-from helpers.cli import main
 from helpers.paths import NOTEBOOKS_DIR
+from helpers.publish import figure_pack, safe_files, slides, teach
+from helpers.publish.chapters import chart_count
+from helpers.publish.cli import main
 from tests.browser import browser, check_page, chromium_or_skip, reveal_slides, unreadable_slides
 
 pytestmark = pytest.mark.slow

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
-from helpers.codebook import codebook_markdown
 from helpers.datapackage import read_datapackage
 from helpers.paths import DATAPACKAGE
-from helpers.site import sources_page
+from helpers.publish.codebook import codebook_markdown
+from helpers.publish.site import sources_page
 from helpers.untrusted import html_link, html_text, markdown_text, safe_url, spreadsheet_cell
 
 HOSTILE = [

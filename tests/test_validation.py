@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.cli import main
 from helpers.data import load
 from helpers.paths import DATA_DIR
+from helpers.publish.cli import main
 from helpers.validation import DATE_EXPECTATION, DataValidationError, Problem, validate
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 import helpers.validation
-from helpers.cli import main
 from helpers.data import load
 from helpers.paths import DATA_DIR
+from helpers.publish.cli import main
 from helpers.validation import DataValidationError, ensure_valid, fingerprint, validate
 from tests.test_validation import edit_cell
 

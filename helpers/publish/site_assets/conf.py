@@ -1,4 +1,4 @@
-"""Sphinx settings of the reader site (copied into the build folder by helpers.site).
+"""Sphinx settings of the reader site (copied into the build folder by helpers.publish.site).
 
 Everything renders offline: notebooks are shown with their stored outputs and
 no theme asset is fetched from the internet.

@@ -6,7 +6,7 @@ on the page of its table, with the record's id as its anchor
 fields in words, every quote with its source (title, publisher, date, link),
 the disagreements it takes part in with the other sides' claims, and links
 back to every chapter that names it. The evidence links of the chapters'
-prose (see :mod:`helpers.evidence`) point here; on the site each such link
+prose (see :mod:`helpers.publish.evidence`) point here; on the site each such link
 shows its record's quotes on hover.
 
 Every value is data, so every value goes through :mod:`helpers.untrusted`.
@@ -23,11 +23,11 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from helpers.chapters import chapter_number, chapter_title
 from helpers.data import Dataset
 from helpers.dates import date_label
-from helpers.evidence import DISAGREEMENTS_PAGE, EVIDENCE_LINK
 from helpers.narrative import describe_record
+from helpers.publish.chapters import chapter_number, chapter_title
+from helpers.publish.evidence import DISAGREEMENTS_PAGE, EVIDENCE_LINK
 from helpers.untrusted import html_link, html_text, markdown_text
 from helpers.wording import figure_wording
 

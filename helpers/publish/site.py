@@ -23,8 +23,11 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import safe_files
-from helpers.chapters import (
+from helpers.datapackage import read_datapackage
+from helpers.digest import files_digest
+from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.publish import safe_files
+from helpers.publish.chapters import (
     METADATA_KEY,
     NAV_TAG,
     chapter_number,
@@ -33,15 +36,12 @@ from helpers.chapters import (
     chart_count,
     has_tag,
 )
-from helpers.datapackage import read_datapackage
-from helpers.digest import files_digest
-from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
-from helpers.records import RECORDS_FOLDER, RecordsSection, chapter_mentions, link_evidence
+from helpers.publish.records import RECORDS_FOLDER, RecordsSection, chapter_mentions, link_evidence
 from helpers.untrusted import html_text, markdown_text, safe_url
 
 SITE_DIR = PROJECT_ROOT / "site"
 #: The site's record of itself: the digest of the inputs it was built from and
-#: the hash of every file it wrote (see :mod:`helpers.safe_files`).
+#: the hash of every file it wrote (see :mod:`helpers.publish.safe_files`).
 STAMP_NAME = ".nato-iraq-site"
 #: Cell tag that picks a chapter's card thumbnail (default: its first chart).
 KEY_FIGURE_TAG = "key-figure"
@@ -301,7 +301,7 @@ def site_inputs_digest(notebooks: list[Path], data_dir: Path = DATA_DIR) -> str:
         data_dir / "datapackage.json",
         data_dir / "CODEBOOK.md",
         # The pages are made by the helpers (records, wording, dates...): all of them count.
-        *sorted(Path(__file__).parent.rglob("*.py")),
+        *sorted((PROJECT_ROOT / "helpers").rglob("*.py")),
         *sorted(p for p in _ASSETS.rglob("*") if p.is_file()),
         PROJECT_ROOT / "uv.lock",
     ]

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import safe_files
-from helpers.chapters import (
+from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.publish import safe_files
+from helpers.publish.chapters import (
     METADATA_KEY,
     NAV_TAG,
     apply_navigation,
@@ -35,8 +36,7 @@ from helpers.chapters import (
     has_tag,
     navigation,
 )
-from helpers.evidence import EVIDENCE_LINK
-from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.publish.evidence import EVIDENCE_LINK
 from helpers.untrusted import markdown_text, spreadsheet_cell
 
 #: Cells with this tag hold an exercise's worked answer.
@@ -48,7 +48,7 @@ PACK_COPIES = {
     "data/LICENSE.md": "LICENSE-data-and-text.md",
 }
 #: A pack's record of itself: the hash of every file it was made with (see
-#: :mod:`helpers.safe_files`). Remaking the pack replaces only those files.
+#: :mod:`helpers.publish.safe_files`). Remaking the pack replaces only those files.
 PACK_MARKER = ".nato-iraq-pack"
 #: How messages name the pack folder.
 PACK_ROLE = "pack folder (--out)"
@@ -140,7 +140,7 @@ def _with_pack_navigation(nb: nbformat.NotebookNode, line: str) -> None:
 def _figure_preamble(folder: Path, chapter: str) -> str:
     return (
         "from pathlib import Path as _Path\n"
-        "from helpers import figure_pack as _figure_pack\n"
+        "from helpers.publish import figure_pack as _figure_pack\n"
         f"_figure_pack.start_collecting(_Path({str(folder)!r}), {chapter!r})\n"
         "del _Path, _figure_pack\n"
     )
@@ -148,7 +148,7 @@ def _figure_preamble(folder: Path, chapter: str) -> str:
 
 def write_captions(folder: Path) -> int:
     """Write ``captions.md`` and ``captions.csv`` from the collected manifest; return the count."""
-    from helpers.figure_pack import manifests, read_manifest
+    from helpers.publish.figure_pack import manifests, read_manifest
 
     captions = read_manifest(folder)
     lines = [
@@ -234,7 +234,7 @@ def make_pack(
     """Write the class pack for the chapters ``numbers`` (all when None) into ``out``."""
     from tqdm import tqdm
 
-    from helpers import build, kernel_env, slides
+    from helpers.publish import build, kernel_env, slides
 
     start = time.perf_counter()
     paths = select_chapters(numbers, folder)

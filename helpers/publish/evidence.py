@@ -7,7 +7,7 @@ behind them, in plain Markdown::
 
 In JupyterLab the words read as an ordinary link (to the record's entry in the
 built site); the site turns the link into one to its records section, with the
-record's quotes shown on hover (see :mod:`helpers.records`).
+record's quotes shown on hover (see :mod:`helpers.publish.records`).
 
 :func:`check_notebook` reads a chapter's narrative and reports
 
@@ -32,9 +32,9 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from helpers.chapters import NAV_TAG, has_tag
 from helpers.data import Dataset
 from helpers.dates import parse_partial_date
+from helpers.publish.chapters import NAV_TAG, has_tag
 
 #: Where an evidence link points, relative to a notebook in ``notebooks/``.
 RECORDS_PREFIX = "../site/records/"
@@ -496,10 +496,11 @@ def narrative_cells(nb: nbformat.NotebookNode) -> Iterator[Cell]:
             continue
         if cell.cell_type != "markdown" or has_tag(cell, NAV_TAG):
             continue
-        heading = re.match(r"^#{1,6}\s+(.*)$", cell.source.lstrip(), re.M)
-        if heading and cell.source.lstrip().startswith("#"):
-            section, computed = heading.group(1), set()
-        yield Cell(number, cell.source, section, set(computed))
+        headings = re.findall(r"^#{1,6}\s+(.*)$", cell.source, re.M)
+        starts_section = cell.source.lstrip().startswith("#")
+        yield Cell(number, cell.source, section, set() if starts_section else set(computed))
+        if headings:  # the cells below belong to the last heading of this one
+            section, computed = headings[-1], set()
 
 
 #: Five or more words in a row, single-spaced: prose inside a printed table.

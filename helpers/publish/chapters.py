@@ -141,7 +141,7 @@ def apply_navigation(nb: nbformat.NotebookNode, source: str) -> None:
 
 def update_navigation(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """Rewrite the navigation cells of every chapter; return the files changed."""
-    from helpers.build import write_atomically
+    from helpers.publish.build import write_atomically
 
     changed = []
     for path, source in navigation(folder).items():

@@ -25,8 +25,10 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-from helpers import safe_files
-from helpers.chapters import (
+from helpers.digest import files_digest
+from helpers.paths import PROJECT_ROOT
+from helpers.publish import safe_files
+from helpers.publish.chapters import (
     METADATA_KEY,
     NAV_TAG,
     NotebookFileError,
@@ -34,8 +36,6 @@ from helpers.chapters import (
     has_tag,
     read_notebook,
 )
-from helpers.digest import files_digest
-from helpers.paths import PROJECT_ROOT
 
 #: Cell metadata keys that change on every run and must not be stored.
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
@@ -151,7 +151,7 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> None:
 
 
 def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
-    """Store ``nb`` at ``path`` in one step, keeping the file's mode (:mod:`helpers.safe_files`)."""
+    """Store ``nb`` at ``path`` in one step, keeping the file's mode (see ``safe_files``)."""
     safe_files.write_atomically(path, lambda fh: nbformat.write(nb, fh))
 
 
@@ -159,19 +159,9 @@ def write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
 SHARED_INPUTS = ("data/*.csv", "data/datapackage.json", "helpers/**/*", "uv.lock")
 #: Helper modules that run the build and never run inside a notebook: editing
 #: them does not make stored outputs stale.
-BUILD_ONLY = (
-    "helpers/build.py",
-    "helpers/cli.py",
-    "helpers/chapters.py",
-    "helpers/safe_files.py",
-    "helpers/topojson.py",
-    "helpers/site.py",
-    "helpers/site_assets/*",
-    "helpers/teach.py",
-    "helpers/slides.py",
-    "helpers/slides_template/*",
-    "helpers/slides_vendor/**/*",
-)
+BUILD_ONLY = ("helpers/publish/**/*", "helpers/topojson.py")
+#: ...except the two publishing modules that do run inside a notebook's kernel.
+KERNEL_SIDE = ("helpers/publish/figure_pack.py", "helpers/publish/kernel_env.py")
 
 
 def shared_inputs_digest(root: Path | None = None) -> str:
@@ -180,7 +170,10 @@ def shared_inputs_digest(root: Path | None = None) -> str:
     files = sorted(
         {p for pattern in SHARED_INPUTS for p in root.glob(pattern) if p.is_file()}
         - set(root.glob("helpers/**/__pycache__/*"))
-        - {p for pattern in BUILD_ONLY for p in root.glob(pattern)}
+        - (
+            {p for pattern in BUILD_ONLY for p in root.glob(pattern)}
+            - {root / path for path in KERNEL_SIDE}
+        )
     )
     return files_digest(files, label=lambda path: path.relative_to(root).as_posix())
 
@@ -264,7 +257,7 @@ def build_notebooks(
     order. A failing notebook is reported and left exactly as it was (its
     navigation cells included); the others still run, so one broken chapter
     does not throw away the rest of the build. ``navigation`` maps notebooks
-    to their previous/next line (see :mod:`helpers.chapters`).
+    to their previous/next line (see :mod:`helpers.publish.chapters`).
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 

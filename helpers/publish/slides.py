@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.chapters import NAV_TAG, chapter_title, chart_count, has_tag
+from helpers.publish.chapters import NAV_TAG, chapter_title, chart_count, has_tag
 
 VENDOR_DIR = Path(__file__).with_name("slides_vendor")
 TEMPLATE_NAME = "slides_template"

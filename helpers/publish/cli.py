@@ -13,8 +13,8 @@ from helpers import paths
 
 def write_codebook() -> Path:
     """Regenerate ``data/CODEBOOK.md`` from ``datapackage.json``."""
-    from helpers.codebook import codebook_markdown
     from helpers.datapackage import read_datapackage
+    from helpers.publish.codebook import codebook_markdown
 
     target = paths.DATA_DIR / "CODEBOOK.md"
     text = codebook_markdown(read_datapackage(paths.DATAPACKAGE))
@@ -35,7 +35,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return 1
     # Imported here: nbformat's schema validators take seconds to import, and
     # `--help` or a quick error should not wait for them.
-    from helpers import build, kernel_env
+    from helpers.publish import build, kernel_env
     from helpers.validation import DataValidationError, ensure_valid
 
     # Check the data once, up front: every notebook would fail on bad data.
@@ -47,7 +47,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     write_codebook()
     # Warm the matplotlib font cache once; the message stays out of outputs.
     kernel_env.prepare()
-    from helpers.chapters import navigation
+    from helpers.publish.chapters import navigation
 
     try:
         lines = navigation(args.notebooks)
@@ -78,14 +78,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.no_site:
         return 0
     # The site always shows the whole series, even when only some notebooks ran.
-    from helpers.chapters import chapter_paths
+    from helpers.publish.chapters import chapter_paths
 
     return _build_site(args.site, chapter_paths(args.notebooks), args.force)
 
 
 def _build_site(out: Path, notebooks: list[Path], force: bool) -> int:
     """Render the reader site; report where it is or why it failed."""
-    from helpers.site import SiteBuildError, build_site
+    from helpers.publish.site import SiteBuildError, build_site
 
     start = time.perf_counter()
     try:
@@ -108,8 +108,8 @@ def _build_site(out: Path, notebooks: list[Path], force: bool) -> int:
 
 
 def _cmd_teach(args: argparse.Namespace) -> int:
-    from helpers.chapters import NotebookFileError
-    from helpers.teach import PackError, make_pack
+    from helpers.publish.chapters import NotebookFileError
+    from helpers.publish.teach import PackError, make_pack
     from helpers.validation import DataValidationError, ensure_valid
 
     try:
@@ -164,9 +164,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_prose(args: argparse.Namespace) -> int:
-    from helpers.chapters import chapter_paths
     from helpers.data import load
-    from helpers.evidence import check_chapters
+    from helpers.publish.chapters import chapter_paths
+    from helpers.publish.evidence import check_chapters
 
     notebooks = [path.resolve() for path in args.paths] or chapter_paths(paths.NOTEBOOKS_DIR)
     problems = check_chapters(notebooks, load())
