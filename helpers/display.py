@@ -65,9 +65,11 @@ def chart_png(fig) -> tuple[bytes, dict[str, object]]:
     width, height = fig.get_size_inches() * SHOWN_DPI
     metadata: dict[str, object] = {"width": round(width), "height": round(height)}
     if hasattr(fig, "nato_iraq_sources"):  # a chart of ours, finished by helpers.style.finish
+        from helpers.publish.figure_pack import figure_title
         from helpers.style import alt_text
 
         metadata["alt"] = alt_text(fig)
+        metadata["title"] = figure_title(fig)
     return buffer.getvalue(), metadata
 
 

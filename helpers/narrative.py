@@ -135,6 +135,10 @@ def describe_record(ds: Dataset, record_id: str) -> tuple[str, str]:
     return "", record_id
 
 
+#: Quotes a fact table shows for a record before folding the rest away.
+QUOTES_SHOWN = 3
+
+
 def _sources_html(cites: pd.DataFrame) -> str:
     items = []
     for _, c in cites.iterrows():
@@ -143,7 +147,16 @@ def _sources_html(cites: pd.DataFrame) -> str:
         items.append(
             f'<span class="cite" title="{source_tooltip(c)}"><b>{name}</b>: {quote_html(c)}</span>'
         )
-    return "<br>".join(items)
+    if len(items) <= QUOTES_SHOWN + 1:
+        return "<br>".join(items)
+    # A record with many witnesses would make the table pages long: fold the rest.
+    shown, folded = items[:QUOTES_SHOWN], items[QUOTES_SHOWN:]
+    return (
+        "<br>".join(shown)
+        + f"<details><summary>{len(folded)} more quotes</summary>"
+        + "<br>".join(folded)
+        + "</details>"
+    )
 
 
 def facts(ds: Dataset, record_ids: Sequence[str], caption: str | None = None) -> Rendered:

@@ -72,6 +72,8 @@ def test_skeleton(chapter) -> None:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.path.name)
 def test_exercises_have_tagged_solutions(chapter) -> None:
+    """Each exercise is followed by its solution: code for a data exercise, a written model
+    answer or marking notes for a source-criticism or discussion exercise (at least two)."""
     nb = notebook(chapter.path)
     exercises = [
         i
@@ -79,11 +81,16 @@ def test_exercises_have_tagged_solutions(chapter) -> None:
         if c.cell_type == "markdown" and c.source.startswith("### Exercise")
     ]
     assert len(exercises) >= 3
+    written = 0
     for index in exercises:
         following = nb.cells[index + 1]
-        assert following.cell_type == "code" and "solution" in following.metadata.get("tags", []), (
-            f"exercise at cell {index} is not followed by a code cell tagged 'solution'"
+        assert "solution" in following.metadata.get("tags", []), (
+            f"exercise at cell {index} is not followed by a cell tagged 'solution'"
         )
+        if following.cell_type == "markdown":
+            assert following.source.startswith(("**Model answer.**", "**Marking notes.**"))
+            written += 1
+    assert written >= 2, "at least two source-criticism or discussion exercises"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.path.name)

@@ -24,6 +24,10 @@ from tests.notebook_factory import write_notebook
 
 pytestmark = pytest.mark.slow
 
+#: Every table file of the data package.
+DATA_FILES = [t.path for t in read_datapackage(DATAPACKAGE).tables.values()]
+#: Capitalised words in the prose that are not abbreviations (roman numerals, names).
+NOT_ABBREVIATIONS = {"II", "III", "IV", "I"}
 #: Where the browser test leaves its screenshot of the landing page.
 SCREENSHOT = PROJECT_ROOT / ".cache" / "screenshots" / "site-landing.png"
 
@@ -260,6 +264,118 @@ def test_every_page_loads_offline_without_errors(built_site: Path, chromium) -> 
         problems += check_page(chromium, page, screenshot=shot).problems
     assert problems == []
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+#: axe-core's impact levels that fail the site (moderate and minor are reported, not failed).
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def test_no_page_has_a_serious_accessibility_violation(built_site: Path, chromium) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = []
+    for page_path in site.page_list(built_site):
+        page = chromium.new_page()
+        try:
+            page.goto(page_path.as_uri(), wait_until="load")
+            violations = axe.run(page).response["violations"]
+        finally:
+            page.close()
+        found += [
+            f"{page_path.relative_to(built_site)}: {v['id']} ({v['impact']}, {len(v['nodes'])})"
+            for v in violations
+            if v["impact"] in BLOCKING_IMPACTS
+        ]
+    assert found == []
+
+
+def test_pages_work_by_keyboard(built_site: Path, chromium) -> None:
+    """Tab reaches the skip link first, then visible, named controls; Enter opens a chart."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((built_site / "chapters" / "02_ntm_i.html").as_uri(), wait_until="load")
+        page.keyboard.press("Tab")
+        first = page.evaluate("document.activeElement.textContent.trim()")
+        assert "Skip to main content" in first
+        unnamed = []
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+                    const name = (e.getAttribute('aria-label') || e.textContent || e.alt
+                                  || e.title || '').trim();
+                    return {tag: e.tagName, name: name.slice(0, 40), w: r.width, h: r.height}; }"""
+            )
+            if not focused["name"] or focused["w"] == 0 or focused["h"] == 0:
+                unnamed.append(focused)
+        assert unnamed == []
+        # Every chart can be reached and opened from the keyboard, and closed with Escape.
+        chart = page.locator("figure.chart img").first
+        chart.focus()
+        page.keyboard.press("Enter")
+        assert page.locator("dialog.chart-zoom[open]").count() == 1
+        page.keyboard.press("Escape")
+        assert page.locator("dialog.chart-zoom").count() == 0
+        assert page.evaluate("document.activeElement.tagName") == "IMG"
+    finally:
+        page.close()
+
+
+def test_charts_have_alt_text_captions_and_numbers(built_site: Path) -> None:
+    for chapter in chapters(NOTEBOOKS_DIR):
+        page = (built_site / "chapters" / f"{chapter.path.stem}.html").read_text("utf-8")
+        figures = re.findall(r'<figure class="[^"]*chart[^"]*".*?</figure>', page, re.S)
+        nb = nbformat.read(chapter.path, as_version=4)
+        assert len(figures) == sum(chart_count(cell) for cell in nb.cells), chapter.path.name
+        for number, figure in enumerate(figures, start=1):
+            alt = re.search(r'<img alt="([^"]*)"', figure).group(1)
+            assert len(alt) >= 60 and ".png" not in alt, (chapter.path.name, alt)
+            assert f"Figure {number}" in figure, (chapter.path.name, number)
+
+
+def test_chapters_offer_downloads_a_cite_line_and_fold_solutions(built_site: Path) -> None:
+    import zipfile
+
+    archive = built_site / "_static" / "downloads" / "nato-iraq-data.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        names = {Path(n).name for n in zipped.namelist()}
+    assert "datapackage.json" in names and {Path(t).name for t in DATA_FILES} <= names
+    for chapter in chapters(NOTEBOOKS_DIR):
+        page = (built_site / "chapters" / f"{chapter.path.stem}.html").read_text("utf-8")
+        assert f'href="../_static/downloads/{chapter.path.name}"' in page
+        assert (built_site / "_static" / "downloads" / chapter.path.name).read_bytes() == (
+            chapter.path.read_bytes()
+        )
+        assert "Cite this chapter:" in page and "edition" in page
+        # Solutions are folded: no solution code or model answer shows before a click.
+        nb = nbformat.read(chapter.path, as_version=4)
+        solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+        assert solutions
+        assert page.count("Show the solution") + page.count("Show the model answer") >= len(
+            solutions
+        )
+
+
+def test_glossary_has_every_abbreviation_of_the_prose(built_site: Path) -> None:
+    from helpers.publish.glossary import read_glossary
+
+    entries = read_glossary()
+    page = (built_site / "glossary.html").read_text("utf-8")
+    for entry in entries:
+        assert f'id="{entry.anchor}"' in page
+    known = {e.term for e in entries} | {e.term + "s" for e in entries}
+    unexplained = set()
+    for chapter in chapters(NOTEBOOKS_DIR):
+        nb = nbformat.read(chapter.path, as_version=4)
+        prose = " ".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        prose = re.sub(r"\]\([^)]*\)|`[^`]*`|<[^>]+>", " ", prose)
+        for token in re.findall(r"(?<![\w-])[A-Z][A-Z0-9]+(?:[-/][A-Z0-9]+)*(?![\w-])", prose):
+            if token not in known and token not in NOT_ABBREVIATIONS:
+                unexplained.add(token)
+        page = (built_site / "chapters" / f"{chapter.path.stem}.html").read_text("utf-8")
+        assert 'class="glossary-term"' in page, chapter.path.name
+    assert unexplained == set()
 
 
 def test_the_browser_check_catches_broken_pages(tmp_path: Path, chromium) -> None:

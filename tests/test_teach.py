@@ -12,6 +12,7 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import stat
 from pathlib import Path
 
@@ -84,6 +85,10 @@ def tagged(nb: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
 
 def chart_outputs(nb: nbformat.NotebookNode) -> int:
     return sum(chart_count(cell) for cell in nb.cells)
+
+
+#: The collection's own chapters.
+CHAPTER_PATHS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 # --- pieces ---------------------------------------------------------------------------
@@ -302,12 +307,50 @@ def test_charts_are_collected_once_with_title_and_sources(tmp_path: Path) -> Non
 
 def test_the_pack_has_its_parts_and_a_readme(pack: Path, demo: Path) -> None:
     assert sorted(p.name for p in pack.iterdir() if not p.name.startswith(".")) == sorted(
-        ["README.md", "figures", "instructor", "slides", "student", *teach.PACK_COPIES.values()]
-    )
+        [
+            "README.md", "figures", "instructor", "slides", "student", "data", "helpers",
+            *teach.PACK_PROJECT_FILES, *teach.PACK_COPIES.values(),
+        ]
+    )  # fmt: skip
     readme = (pack / "README.md").read_text(encoding="utf-8")
     for folder in ("student/", "instructor/", "slides/", "figures/"):
         assert f"`{folder}`" in readme
     assert demo.name in readme
+
+
+def test_the_pack_runs_on_its_own_in_a_copy(pack: Path, demo: Path, tmp_path: Path) -> None:
+    """Copied anywhere, with no repository beside it, the pack installs and runs its chapters."""
+    import os
+    import subprocess
+
+    copy = tmp_path / "somewhere" / "pack"
+    shutil.copytree(pack, copy)
+    # The publishing machinery stays home: only what a chapter's kernel imports travels.
+    assert not (copy / "helpers" / "publish" / "build.py").exists()
+    assert (copy / "helpers" / "data.py").is_file() and (
+        copy / "data" / "datapackage.json"
+    ).is_file()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_PROJECT"))}
+    run = subprocess.run(
+        ["uv", "run", "--quiet", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+         f"student/{demo.name}", "--output", "executed.ipynb"],
+        cwd=copy, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    executed = nbformat.read(copy / "student" / "executed.ipynb", as_version=4)
+    assert chart_outputs(executed) == 1
+    where = subprocess.run(
+        ["uv", "run", "--quiet", "python", "-c", "import helpers; print(helpers.__file__)"],
+        cwd=copy, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert Path(where.stdout.strip()).is_relative_to(copy), where.stdout
+
+
+@pytest.mark.parametrize("path", CHAPTER_PATHS, ids=lambda p: p.name)
+def test_student_text_never_mentions_removed_solutions(path: Path) -> None:
+    student = teach.student_version(nbformat.read(path, as_version=4))
+    prose = " ".join(c.source for c in student.cells if c.cell_type == "markdown")
+    assert not re.search(r"solution|model answer|marking note", prose, re.I), path.name
 
 
 def test_students_get_executed_notebooks_without_solutions(pack: Path, demo: Path) -> None:

@@ -16,6 +16,8 @@ import nbformat
 from helpers.paths import NOTEBOOKS_DIR
 
 NAV_TAG = "nav"
+#: Tag of the cells that hold an exercise's solution (removed from student editions).
+SOLUTION_TAG = "solution"
 #: Where a notebook keeps the project's own metadata (its question, its build fingerprint).
 METADATA_KEY = "nato_iraq"
 #: File names of the chapters: two digits, an underscore, a name.

@@ -18,6 +18,7 @@ import io
 import math
 import re
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,16 +28,18 @@ from helpers.datapackage import read_datapackage
 from helpers.digest import files_digest
 from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 from helpers.publish import safe_files
+from helpers.publish.chapter_page import DATA_ZIP, site_notebook
 from helpers.publish.chapters import (
     METADATA_KEY,
-    NAV_TAG,
     chapter_number,
     chapter_paths,
     chapter_title,
     chart_count,
     has_tag,
 )
-from helpers.publish.records import RECORDS_FOLDER, RecordsSection, chapter_mentions, link_evidence
+from helpers.publish.edition import Edition, read_edition
+from helpers.publish.glossary import GLOSSARY_FILE, glossary_page, read_glossary
+from helpers.publish.records import RECORDS_FOLDER, RecordsSection, chapter_mentions
 from helpers.untrusted import html_text, markdown_text, safe_url
 
 SITE_DIR = PROJECT_ROOT / "site"
@@ -59,6 +62,8 @@ QUOTE_ORIGINS = {
     "gazetteer_name": "the gazetteer's place names",
 }
 _ASSETS = Path(__file__).with_name("site_assets")
+#: The codebook's table sections, as the data page includes them.
+CODEBOOK_TABLES = "codebook_tables.md"
 
 
 class SiteBuildError(Exception):
@@ -192,7 +197,8 @@ Start with the dataset tour if you want to rerun or adapt the analyses; start
 with the overview if you want the story. The [data](data.md) page describes
 every table and links to the files; the [sources](sources.md) page lists the
 texts behind them, and the [records](records/index.md) give every fact with its
-quotes: each figure and date in the chapters links to its record.
+quotes: each figure and date in the chapters links to its record. The
+[glossary](glossary.md) explains every abbreviation.
 
 <div class="chapter-grid">
 {grid}
@@ -212,12 +218,13 @@ quotes: each figure and date in the chapters links to its record.
 data
 sources
 {RECORDS_FOLDER}/index
+glossary
 ```
 """
 
 
 def data_page(tables: list[tuple[str, str, str]]) -> str:
-    """MyST source of the data page: downloads, then the codebook.
+    """MyST source of the data page: downloads (all at once, or table by table), then the codebook.
 
     ``tables`` holds (name, file path, what it holds) for each table in the package.
     """
@@ -234,17 +241,20 @@ def data_page(tables: list[tuple[str, str, str]]) -> str:
 
 The dataset is a set of tidy CSV tables described by a
 [Frictionless](https://specs.frictionlessdata.io/data-package/) data package.
-The codebook below is generated from that description: every column with its
+The codebook below is made from that description: every column with its
 type, unit, allowed values and keys.
 
 ## Download
+
+<p><a class="download-all" href="_static/downloads/{DATA_ZIP}" download>Download all the data
+(one zip: every table, datapackage.json and the codebook)</a>, or one table at a time:</p>
 
 | Table | What it holds | File |
 | --- | --- | --- |
 {downloads}
 {package_row}
 
-```{{include}} data/CODEBOOK.md
+```{{include}} {CODEBOOK_TABLES}
 :heading-offset: 1
 ```
 """
@@ -304,24 +314,10 @@ def site_inputs_digest(notebooks: list[Path], data_dir: Path = DATA_DIR) -> str:
         *sorted((PROJECT_ROOT / "helpers").rglob("*.py")),
         *sorted(p for p in _ASSETS.rglob("*") if p.is_file()),
         PROJECT_ROOT / "uv.lock",
+        PROJECT_ROOT / "CITATION.cff",
+        GLOSSARY_FILE,
     ]
     return files_digest(files)
-
-
-def _without_navigation(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook as the site shows it: the theme's navigation replaces the nav cells."""
-    nb.cells = [cell for cell in nb.cells if not has_tag(cell, NAV_TAG)]
-    return nb
-
-
-def _with_evidence_links(
-    nb: nbformat.NotebookNode, section: RecordsSection
-) -> nbformat.NotebookNode:
-    """The notebook with its prose's evidence links pointing into the site's records section."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = link_evidence(cell.source, section)
-    return nb
 
 
 def write_records(src: Path, section: RecordsSection) -> None:
@@ -332,27 +328,67 @@ def write_records(src: Path, section: RecordsSection) -> None:
         (folder / f"{name}.md").write_text(text, encoding="utf-8")
 
 
+def codebook_tables(codebook: str) -> str:
+    """The codebook's table sections only: the data page gives its own list of tables."""
+    start = codebook.find("\n## ")
+    return codebook[start + 1 :] if start >= 0 else codebook
+
+
+def write_downloads(folder: Path, notebooks: list[Path], data_dir: Path) -> None:
+    """Each chapter's notebook as stored, and all the data in one zip, under ``folder``."""
+    folder.mkdir(parents=True)
+    for path in notebooks:
+        shutil.copyfile(path, folder / path.name)
+    files = [*sorted(data_dir.glob("*.csv")), data_dir / "datapackage.json"]
+    files += [data_dir / "CODEBOOK.md"] if (data_dir / "CODEBOOK.md").is_file() else []
+    # Fixed times and order: the same data make the same zip.
+    with zipfile.ZipFile(folder / DATA_ZIP, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            info = zipfile.ZipInfo(f"nato-iraq-data/{file.name}", date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, file.read_bytes())
+
+
+def write_edition(src: Path, edition: Edition) -> None:
+    """``edition.py`` beside ``conf.py``: the version and dates the footer shows."""
+    (src / "edition.py").write_text(
+        f"VERSION = {edition.version!r}\n"
+        f"EDITION_DATE = {edition.released_words!r}\n"
+        f"FACTS_AS_OF = {edition.facts_as_of_words!r}\n",
+        encoding="utf-8",
+    )
+
+
 def write_sources(src: Path, notebooks: list[Path], data_dir: Path) -> list[Card]:
     """Lay out the Sphinx source folder ``src``; return the landing-page cards."""
     from helpers.data import load
 
     (src / "chapters").mkdir(parents=True)
     ds = load(data_dir)
+    edition = read_edition(data_dir)
     section = RecordsSection(ds, chapter_mentions(notebooks, ds))
+    glossary = read_glossary()
     write_records(src, section)
+    (src / "glossary.md").write_text(glossary_page(glossary, section.table_of), encoding="utf-8")
     cards = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         cards.append(chapter_card(path, nb))
-        nb = _with_evidence_links(_without_navigation(nb), section)
+        number = chapter_number(path)
+        nb = site_notebook(nb, path.stem, number, edition, section, glossary)
         nbformat.write(nb, src / "chapters" / path.name)
     # Copied files get the umask's mode, not the mode of the user's own files.
     shutil.copytree(
         data_dir, src / "data", ignore=shutil.ignore_patterns(".*"), copy_function=shutil.copyfile
     )
+    codebook = (data_dir / "CODEBOOK.md").read_text(encoding="utf-8")
+    (src / CODEBOOK_TABLES).write_text(codebook_tables(codebook), encoding="utf-8")
     static = src / "_static"
     (static / "thumbs").mkdir(parents=True)
-    shutil.copyfile(_ASSETS / "site.css", static / "site.css")
+    for asset in ("site.css", "site.js"):
+        shutil.copyfile(_ASSETS / asset, static / asset)
+    write_downloads(static / "downloads", notebooks, data_dir)
     for card in cards:
         if card.thumbnail:
             (static / "thumbs" / f"{card.number}.png").write_bytes(card.thumbnail)
@@ -362,6 +398,7 @@ def write_sources(src: Path, notebooks: list[Path], data_dir: Path) -> list[Card
     (src / "data.md").write_text(data_page(tables), encoding="utf-8")
     (src / "sources.md").write_text(sources_page(_sources_rows(data_dir)), encoding="utf-8")
     shutil.copyfile(_ASSETS / "conf.py", src / "conf.py")
+    write_edition(src, edition)
     return cards
 
 
@@ -435,11 +472,26 @@ def build_site(
     return SiteReport(out, built=True, pages=len(list(out.rglob("*.html"))))
 
 
+#: The theme's fold buttons in the sidebar are icons without words: name them
+#: for screen readers (axe-core's "summary-name").
+_UNNAMED_TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+_NAMED_TOGGLE = (
+    '<summary aria-label="Show or hide the pages of this part">'
+    '<span class="toctree-toggle" role="presentation">'
+)
+
+
 def _clean_output(html_dir: Path) -> None:
-    """Drop what a reader never opens: Sphinx's build record and copied notebook sources."""
+    """Drop what a reader never opens (Sphinx's build record, copied notebook sources) and
+    name the theme's unnamed controls."""
     (html_dir / ".buildinfo").unlink(missing_ok=True)
+    for page in html_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if _UNNAMED_TOGGLE in text:
+            page.write_text(text.replace(_UNNAMED_TOGGLE, _NAMED_TOGGLE), encoding="utf-8")
     for leftover in html_dir.rglob("*.ipynb"):
-        leftover.unlink()
+        if "downloads" not in leftover.parent.parts:  # the chapters offered for download stay
+            leftover.unlink()
     sources = html_dir / "_sources"
     if sources.is_dir() and not any(sources.iterdir()):
         sources.rmdir()

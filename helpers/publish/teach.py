@@ -25,11 +25,12 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 from helpers.publish import safe_files
 from helpers.publish.chapters import (
     METADATA_KEY,
     NAV_TAG,
+    SOLUTION_TAG,
     apply_navigation,
     chapter_number,
     chapter_paths,
@@ -40,13 +41,18 @@ from helpers.publish.evidence import EVIDENCE_LINK
 from helpers.untrusted import markdown_text, spreadsheet_cell
 
 #: Cells with this tag hold an exercise's worked answer.
-SOLUTION_TAG = "solution"
 #: Files of the collection copied into every pack, and their names there.
 PACK_COPIES = {
     "CITATION.cff": "CITATION.cff",
     "LICENSE": "LICENSE-code.txt",
     "data/LICENSE.md": "LICENSE-data-and-text.md",
+    "docs/COURSE_GUIDE.md": "COURSE_GUIDE.md",
 }
+#: The pack's own project files (pinned like the collection's lock; see the folder's files).
+PACK_TEMPLATE = Path(__file__).with_name("pack_template")
+PACK_PROJECT_FILES = ("pyproject.toml", "uv.lock")
+#: The publishing modules a chapter's kernel imports (charts hand their figures to the pack).
+KERNEL_SIDE_PUBLISH = {"__init__.py", "figure_pack.py"}
 #: A pack's record of itself: the hash of every file it was made with (see
 #: :mod:`helpers.publish.safe_files`). Remaking the pack replaces only those files.
 PACK_MARKER = ".nato-iraq-pack"
@@ -68,6 +74,32 @@ class PackReport:
     seconds: float
 
 
+def _not_in_pack(folder: str, names: list[str]) -> set[str]:
+    """What ``shutil.copytree`` leaves out of the pack's helpers: caches and the publishing side."""
+    skip = {name for name in names if name == "__pycache__" or name.startswith(".")}
+    if Path(folder).name == "publish":
+        skip |= {name for name in names if name not in KERNEL_SIDE_PUBLISH}
+    return skip
+
+
+def copy_runtime(pack: Path) -> None:
+    """Everything the chapters need to run inside ``pack`` with no repository beside it.
+
+    The helpers the chapters import (not the build, site and pack machinery),
+    the data, and a project of the pack's own (``pyproject.toml`` and
+    ``uv.lock``), so that ``uv run jupyter lab`` works in a copy of the pack.
+    """
+    shutil.copytree(
+        PROJECT_ROOT / "helpers", pack / "helpers", ignore=_not_in_pack,
+        copy_function=shutil.copyfile,
+    )  # fmt: skip
+    shutil.copytree(
+        DATA_DIR, pack / "data", ignore=shutil.ignore_patterns(".*"), copy_function=shutil.copyfile
+    )
+    for name in PACK_PROJECT_FILES:
+        shutil.copyfile(PACK_TEMPLATE / name, pack / name)
+
+
 def select_chapters(numbers: Sequence[str] | None, folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The notebooks of the chapters numbered ``numbers`` (all when None), in order."""
     series = {chapter_number(path): path for path in chapter_paths(folder)}
@@ -86,6 +118,7 @@ def select_chapters(numbers: Sequence[str] | None, folder: Path = NOTEBOOKS_DIR)
 #: Tag of the empty cell a student version has where a solution was.
 ANSWER_TAG = "answer"
 ANSWER_PROMPT = "# Your answer here"
+WRITTEN_ANSWER_PROMPT = "*Your answer here (double-click to write).*"
 
 
 def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -96,7 +129,12 @@ def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if not has_tag(cell, SOLUTION_TAG):
             cells.append(cell)
         elif not (cells and has_tag(cells[-1], ANSWER_TAG)):
-            answer = nbformat.v4.new_code_cell(ANSWER_PROMPT, id=f"answer-{cell.get('id', '')}")
+            # A written answer gets a text cell to write in, a code answer a code cell.
+            if cell.cell_type == "markdown":
+                answer = nbformat.v4.new_markdown_cell(WRITTEN_ANSWER_PROMPT)
+            else:
+                answer = nbformat.v4.new_code_cell(ANSWER_PROMPT)
+            answer.id = f"answer-{cell.get('id', '')}"
             answer.metadata["tags"] = [ANSWER_TAG]
             cells.append(answer)
     copy.cells = cells
@@ -185,41 +223,55 @@ def pack_readme(chapter_names: list[str], figures: int) -> str:
     listing = "\n".join(f"- `{name}`" for name in chapter_names)
     return f"""# Class pack: NATO and Iraq, 2004 to today
 
-Made by `nato-iraq teach` from the research notebook collection. Chapters in this pack:
+Made by `nato-iraq teach` from the research notebook collection. The pack
+stands alone: copy the folder anywhere and it runs, with nothing else beside
+it but [uv](https://docs.astral.sh/uv/). Chapters in this pack:
 
 {listing}
 
 ## What is where
 
-- `student/`: the chapters without their worked solutions (the exercise
-  prompts stay), executed top to bottom. Hand these out.
-- `instructor/`: the chapters with solutions and all outputs, for preparing
-  and marking.
-- `slides/`: one reveal.js deck per chapter (`NN_name.slides.html`), code
-  hidden, text, tables and charts kept. The decks open offline from disk; the
-  scripts they need are in `slides/vendor/`.
+- `COURSE_GUIDE.md`: learning objectives per chapter, a two-week plan of
+  sessions with readings and exercises, and a marking rubric.
+- `student/`: the chapters with their exercises and without the worked
+  solutions and model answers, executed top to bottom. Hand these out.
+- `instructor/`: the chapters with solutions, model answers and marking
+  notes, and all outputs, for preparing and marking.
+- `slides/`: one lecture deck per chapter (`NN_name.slides.html`): the
+  chapter's key points and charts, with the chapter's prose as speaker notes.
+  The decks open offline from disk; the scripts they need are in `slides/vendor/`.
 - `figures/`: all {figures} charts as PNG and SVG, with `captions.md` and
   `captions.csv` giving each one's title and sources, for your own slides.
+- `data/`, `helpers/`, `pyproject.toml`, `uv.lock`: the dataset, the helper
+  modules the chapters import, and the pack's own environment.
 
 ## Using it
 
-- The notebooks load the dataset and the helper modules of the collection, so
-  they run with the collection's environment. From this folder:
-  `uv run --project PATH/TO/COLLECTION jupyter lab` (PATH/TO/COLLECTION is the
-  folder holding the collection's `pyproject.toml`). Where a worked solution
-  was, a student notebook has an empty cell tagged `answer`.
+- From this folder, `uv run jupyter lab` opens the notebooks (the first run
+  installs the pinned environment, about a minute). To run a chapter from top
+  to bottom without opening it:
+  `uv run jupyter nbconvert --to notebook --execute student/NN_name.ipynb`.
+- Where a worked solution was, a student notebook has an empty cell tagged
+  `answer`: a code cell for a data exercise, a text cell for a written one.
+- In the collection's reader site, each figure and date of a chapter's prose
+  links to the record that states it, with the sources' quotes; in the pack
+  those words stay as plain text, and `facts(...)` tables show the quotes.
 - Slides: open a `.slides.html` file in a browser; arrow keys move between
-  slides, `s` opens the speaker view, and long slides scroll. Keep
-  `slides/vendor/` beside the decks.
+  slides and `s` opens the speaker view with the notes. Keep `slides/vendor/`
+  beside the decks.
 - Figures: keep each chart's source line (it is part of the image), and give
-  credit as `LICENSE-data-and-text.md` shows; cite the collection with
-  `CITATION.cff`. The code is MIT (`LICENSE-code.txt`); the data, text and
-  charts are CC BY 4.0. The source texts belong to their publishers: the
-  dataset holds only short quotes from them.
+  the chart's sources when you show it.
 - Links between chapters point at this pack's own files; where a chapter is
   not in the pack, its title is kept without a link. Text that names a
   chapter left out (such as "the next chapter") is not rewritten: check the
   Summary and "What's next" cells when you cut a shorter course.
+
+## Terms
+
+Code (the notebooks' code and `helpers/`) is MIT-licensed (`LICENSE-code.txt`);
+the data, the text and the charts are CC BY 4.0
+(`LICENSE-data-and-text.md`). The source texts belong to their publishers:
+the dataset holds only short quotes. Cite the collection as `CITATION.cff` says.
 """
 
 
@@ -296,6 +348,7 @@ def make_pack(
         # Whoever gets the pack gets the terms and the citation with it.
         for name, target in PACK_COPIES.items():
             shutil.copyfile(PROJECT_ROOT / name, pack / target)
+        copy_runtime(pack)
         # Last: the record of every file written, so that a rerun can tell them from yours.
         safe_files.record_owned_files(pack, PACK_MARKER, "nato-iraq teach")
         safe_files.swap_into_place(pack, out, PACK_MARKER, PACK_ROLE)
