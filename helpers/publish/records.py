@@ -86,7 +86,13 @@ class RecordsSection:
         self.mentions = mentions or {}
         self.table_of = _record_tables(ds)
         cites = ds.citations.merge(ds.sources, on="source_id", how="left")
-        self.cites = {record: group for record, group in cites.groupby("record_id", sort=False)}
+        # Plain rows, not frames: an entry reads each of its quotes once, and
+        # pandas' per-row access would cost seconds over 1,700 quotes.
+        self.cites: dict[str, list[dict]] = {}
+        for row in cites.to_dict("records"):
+            self.cites.setdefault(row["record_id"], []).append(
+                {k: (None if _missing(v) else v) for k, v in row.items()}
+            )
         claims = ds.discrepancy_claims
         self.disputes: dict[str, list[str]] = defaultdict(list)
         for dis, record in zip(claims["discrepancy_id"], claims["record_id"], strict=True):
@@ -150,7 +156,7 @@ class RecordsSection:
         table = self.ds.package.table(name)
         key = table.primary_key[0]
         frame = self.ds[name]
-        entries = [self.entry(name, row) for _, row in frame.iterrows() if row[key] in self.cites]
+        entries = [self.entry(name, row) for row in _rows(frame) if row[key] in self.cites]
         title = table.title or name
         return f"# {markdown_text(title)}\n\n{markdown_text(table.description)}\n\n" + "\n".join(
             entries
@@ -158,7 +164,7 @@ class RecordsSection:
 
     def disagreements_page(self) -> str:
         entries = []
-        for _, row in self.ds.discrepancies.iterrows():
+        for row in _rows(self.ds.discrepancies):
             dis = row["discrepancy_id"]
             claims = "".join(
                 f"<li>{self.ref(record)}: {self.claim_words(record)}</li>"
@@ -190,7 +196,8 @@ class RecordsSection:
             + (f" · {html_text(when)}" if when else "")
             + "</p>",
             f'<dl class="record-fields">{self.fields(name, row)}</dl>',
-            f"<p><b>Sources ({cites['source_id'].nunique()}), quotes ({len(cites)})</b></p>",
+            f"<p><b>Sources ({len({c['source_id'] for c in cites})}),"
+            f" quotes ({len(cites)})</b></p>",
             self.quotes(record_id),
         ]
         disputes = self.disputes.get(record_id, [])
@@ -236,7 +243,7 @@ class RecordsSection:
     def quotes(self, record_id: str) -> str:
         """Every quote of the record, each with its source's title, publisher, date and link."""
         items = []
-        for _, c in self.cites[record_id].iterrows():
+        for c in self.cites[record_id]:
             quote = html_text(c["quote"])
             if c["quote_origin"] == "source_text":
                 lang = c["language"] if pd.notna(c["language"]) else "en"
@@ -279,7 +286,19 @@ class RecordsSection:
         cites = self.cites.get(record_id)
         if cites is None:
             return "no source"
-        return html_text("; ".join(dict.fromkeys(cites["short_name"])))
+        return html_text("; ".join(dict.fromkeys(c["short_name"] for c in cites)))
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    """A table's rows as plain dicts, missing values as None."""
+    return [
+        {k: (None if _missing(v) else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
 
 
 def _entry_source(anchor: str, heading: str, body_html: str) -> str:
@@ -297,9 +316,7 @@ def evidence_title(ds_cites: dict[str, pd.DataFrame], record_id: str) -> str:
     cites = ds_cites.get(record_id)
     if cites is None:
         return "A disagreement between sources: open it for every version"
-    parts = [
-        f"{c['short_name']}: “{c['quote']}”" for _, c in cites.head(QUOTES_ON_HOVER).iterrows()
-    ]
+    parts = [f"{c['short_name']}: “{c['quote']}”" for c in cites[:QUOTES_ON_HOVER]]
     more = len(cites) - QUOTES_ON_HOVER
     if more > 0:
         parts.append(f"and {more} more")

@@ -45,6 +45,9 @@ html_theme_options = {
     "use_download_button": False,
     "use_fullscreen_button": False,
     "navigation_with_keys": False,
+    # The sidebar lists chapters and pages, not their sections (the page's own
+    # contents are on the right): less to read, and far less for Sphinx to make.
+    "max_navbar_depth": 1,
     # One search box (in the sidebar), not a second one in the header.
     "navbar_persistent": [],
     "footer_content_items": ["copyright.html", "extra-footer.html"],
@@ -57,3 +60,14 @@ exclude_patterns = ["**.ipynb_checkpoints", "data/*.md", "codebook_tables.md"]
 # Without a stated default the theme's script logs "invalid theme mode" on a
 # first visit; light suits the charts, which have white backgrounds.
 html_context = {"default_mode": "light"}
+
+
+def setup(app):
+    """Remember word stems while the search index is made: the same words recur
+    tens of thousands of times, and the stemmer is pure Python."""
+    import functools
+
+    from sphinx.search import en
+
+    stem = functools.lru_cache(maxsize=None)(en.SearchEnglish.stem)
+    en.SearchEnglish.stem = lambda self, word: stem(self, word)
