@@ -411,3 +411,26 @@ def test_a_slide_too_long_for_the_window_is_reported() -> None:
     clipped = {**scrolls, "index": 2, "overflow": "visible"}
     assert unreadable_slides([fits, scrolls]) == []
     assert unreadable_slides([clipped]) == ["slide 2: 2000 px of content in 700 px"]
+
+
+def test_the_pack_project_pins_what_the_collection_is_built_with() -> None:
+    """The pack's environment is the collection's: same versions, same edition."""
+    import tomllib
+
+    import yaml
+
+    template = tomllib.loads((teach.PACK_TEMPLATE / "pyproject.toml").read_text("utf-8"))
+    main_lock = tomllib.loads((NOTEBOOKS_DIR.parent / "uv.lock").read_text("utf-8"))
+    locked = {p["name"]: p["version"] for p in main_lock["package"]}
+    for requirement in template["project"]["dependencies"]:
+        name, _, version = requirement.partition("==")
+        assert locked[name] == version, (
+            f"{name}: pack pins {version}, the collection has {locked[name]}"
+        )
+    citation = yaml.safe_load((NOTEBOOKS_DIR.parent / "CITATION.cff").read_text("utf-8"))
+    assert template["project"]["version"] == str(citation["version"])
+    pack_lock = tomllib.loads((teach.PACK_TEMPLATE / "uv.lock").read_text("utf-8"))
+    pack_locked = {p["name"]: p["version"] for p in pack_lock["package"]}
+    for requirement in template["project"]["dependencies"]:
+        name, _, version = requirement.partition("==")
+        assert pack_locked[name] == version
