@@ -34,6 +34,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from helpers import dates
+from helpers.charts._alt import MAX_CHARS, compose, listing, plural
 from helpers.charts.figures import text_width_pt
 from helpers.citations import source_names
 from helpers.data import Dataset
@@ -591,6 +592,130 @@ def _clear_rad(
     return 0.0
 
 
+#: How the alt text words each relation, from the subordinate (or a peer).
+_RELATION_ALT: dict[str, str] = {
+    "political_control": "under political control of",
+    "reports_to": "reports to",
+    "operational_authority": "under operational authority of",
+    "coordinated_with": "coordinates with",
+    "dual_hatted_with": "commander dual-hatted with",
+}
+
+
+def _short_names(ds: Dataset) -> dict[str, str]:
+    """Every mission's and body's short name, else its name, on one line, by id."""
+    names = {}
+    for table, key in (("missions", "mission_id"), ("organisations", "org_id")):
+        for node_id, short, name in zip(
+            ds[table][key], ds[table]["short_name"], ds[table]["name"], strict=True
+        ):
+            names[node_id] = " ".join((_text(short) or str(name)).split())
+    return names
+
+
+def _period_words(start: str | None, end: str | None) -> str:
+    """'8 Oct 2004 to 1 Jan 2010', 'from Oct 2018', 'until 2011' or ''."""
+    if start and end:
+        return f"{date_label(start)} to {date_label(end)}"
+    if start:
+        return f"from {date_label(start)}"
+    return f"until {date_label(end)}" if end else ""
+
+
+def _link_extra(link: Link, dated: bool) -> str:
+    """What a link's label says, in brackets: an intermediary and (if ``dated``) its period."""
+    via = link.note.rstrip(".").replace("Via ", "via ", 1) if link.note else ""
+    extra = [
+        via if via.startswith("via ") else "",
+        _period_words(link.from_date, link.to_date) if dated else "",
+    ]
+    extra = [e for e in extra if e]
+    return f" ({', '.join(extra)})" if extra else ""
+
+
+def _column_words(names: dict[str, str], column: Column, budget: int, dated: bool = True) -> str:
+    """A column's links in words, grouped by the box they start from (the mission
+    first, then the bodies above it, then its sub-units), as many as fit in
+    ``budget`` characters; then where the recorded chain stops short of the NAC.
+
+    'NTM-I: reports to SACEUR; ...; SACEUR reports to NAC (via ...)'.
+    """
+    by_source: dict[str, dict[str, list[str]]] = {column.mission_id: {}}
+    for link in column.links:
+        relations = by_source.setdefault(link.source, {})
+        if link.relation != PART_OF:
+            target = names[link.target] + _link_extra(link, dated)
+            relations.setdefault(link.relation, []).append(target)
+    order = sorted(by_source, key=lambda n: (n != column.mission_id, n.startswith("mis-")))
+    parts: list[tuple[str, str]] = []
+    for source in order:
+        said = [f"{_RELATION_ALT[r]} {listing(t, 200)}" for r, t in by_source[source].items()]
+        if source == column.mission_id:
+            parts += [(words, source) for words in said]
+        else:
+            sub = "sub-unit " if source.startswith("mis-") else ""
+            parts.append((" ".join([f"{sub}{names[source]}", " and ".join(said)]), source))
+
+    def render(shown: list[tuple[str, str]]) -> str:
+        sources = {source for _, source in shown}
+        said = [k for k in column.links if k.relation in HIERARCHY and k.source in sources]
+        tops = {k.target for k in said} - {k.source for k in said} - {TOP_AUTHORITY}
+        words = "; ".join(p for p, _ in shown)
+        if len(shown) < len(parts):
+            words += f"; and {len(parts) - len(shown)} more"
+        if tops:
+            words += f"; no higher link recorded above {listing(names[n] for n in sorted(tops))}"
+        return f"{names[column.mission_id]}: {words}"
+
+    count = 1
+    while count < len(parts) and len(render(parts[: count + 1])) <= budget:
+        count += 1
+    return render(parts[:count])
+
+
+def _alt_text(ds: Dataset, columns: Sequence[Column], limit: int = MAX_CHARS) -> str:
+    """Alt text of the diagram: the missions side by side with their periods, the
+    links of each column in words, and where a recorded chain stops short of the NAC.
+
+    Columns share the room the first sentence leaves, the shortest served first,
+    so that a long chain never crowds out a short one; a chain too long for its
+    share leaves out its links' dates (drawn beside them), then its last links.
+    """
+    missions = ds.missions.set_index("mission_id")
+    names = _short_names(ds)
+    heads = [
+        f"{names[c.mission_id]} ("
+        + (
+            _period_words(
+                _text(missions.at[c.mission_id, "start_date"]),
+                _text(missions.at[c.mission_id, "end_date"]),
+            )
+            or "undated"
+        )
+        + ")"
+        for c in columns
+    ]
+    links = sum(1 for c in columns for link in c.links if link.relation != PART_OF)
+    first = (
+        f"Command diagram, one column per mission: {listing(heads)};"
+        f" {plural(links, 'recorded link')}, arrows pointing to the higher authority."
+    )
+    room = limit - len(first)
+    chained = [c for c in columns if c.links]
+    full = {c.mission_id: _column_words(names, c, 10_000) for c in chained}
+    words: dict[str, str] = {}
+    for i, column in enumerate(sorted(chained, key=lambda c: len(full[c.mission_id]))):
+        share = room // (len(chained) - i) - 2  # a space and a full stop each
+        text = full[column.mission_id]
+        if len(text) > share:
+            text = _column_words(names, column, 10_000, dated=False)
+        if len(text) > share:
+            text = _column_words(names, column, share, dated=False)
+        words[column.mission_id] = text
+        room -= len(text) + 2
+    return compose([first, *(words[c.mission_id] for c in chained)], limit)
+
+
 @house_style
 def command_structure(
     ds: Dataset,
@@ -637,6 +762,7 @@ def command_structure(
         source_names(ds, _record_ids(columns)),
         caption + (f" {note}" if note else ""),
         width=140,
+        alt=_alt_text(ds, columns),
     )
     # Room under the diagram for the legend (three rows, about 0.75 in). finish()
     # kept 0.55 in for tick labels, which a diagram without axes does not need;

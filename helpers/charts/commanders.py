@@ -17,12 +17,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers.charts._alt import compose, listing, plural
 from helpers.charts._time import (
     ONE_DAY,
     BarGeometry,
     bar_segments,
     covered_days,
     date_label,
+    day_label,
     day_span,
     draw_bar,
     edition_as_of,
@@ -245,6 +247,62 @@ def _write_row(
         )  # fmt: skip
 
 
+def _term_words(row: pd.Series, bar: BarGeometry, as_of: dt.date) -> str:
+    """'Dany Fortin from Nov 2018', with 'in post' for a term still running."""
+    who = "name not in sources" if is_placeholder(row["person_note"]) else row["person_name"]
+    start = date_label(row["from_date"]) if isinstance(row["from_date"], str) else None
+    words = f"{who} " + (f"from {start}" if start else "start not stated")
+    return words + (f", in post as of {day_label(as_of)}" if bar.ongoing else "")
+
+
+def _alt_text(
+    mission_row: pd.Series,
+    rows: pd.DataFrame,
+    bars: list[BarGeometry],
+    versions: Mapping[str, tuple[str, list[str]]],
+    as_of: dt.date,
+) -> str:
+    """Alt text of the chart: how many commanders over which years, where sources
+    differ, each term in order under its nation, and the dates no source states."""
+    starts = [d for d in rows["from_date"] if isinstance(d, str)]
+    ends = [d for d in rows["to_date"] if isinstance(d, str)]
+    span = ""
+    if starts:
+        span = f" from {date_label(min(starts, key=lambda d: covered_days(d)[0]))}"
+        if bars[-1].ongoing:
+            span += f" to {day_label(as_of)}"
+        elif ends:
+            span += f" to {date_label(max(ends, key=lambda d: covered_days(d)[1]))}"
+    short = mission_row["short_name"]
+    name = str(mission_row["name"]) + (f" ({short})" if isinstance(short, str) else "")
+    # Terms in order, consecutive terms of one nation under one heading.
+    runs: list[tuple[str, list[str]]] = []
+    for (_, row), bar in zip(rows.iterrows(), bars, strict=True):
+        nation = row["nation"] if isinstance(row["nation"], str) else "Nation not stated"
+        if not runs or runs[-1][0] != nation:
+            runs.append((nation, []))
+        runs[-1][1].append(_term_words(row, bar, as_of))
+    unstated = sum(
+        any(s.kind in ("unknown_start", "unknown_end", "undated") for s in b.segments) for b in bars
+    )
+    return compose(
+        [
+            f"Timeline of the {plural(len(rows), 'commander')} of {name}{span}, one bar per"
+            " term, coloured and labelled by nation",
+            f"Sources differ on {listing((t for t, _ in versions.values()), 160, sep='; ')};"
+            " the row says so"
+            if versions
+            else "",
+            "In order: "
+            + listing((f"{nation}: {listing(terms, 300)}" for nation, terms in runs), 380, "; "),
+            f"{plural(unstated, 'term has', 'terms have')} a start or end no source states"
+            " (a dotted stub with a question mark)"
+            if unstated
+            else "",
+        ]
+    )
+
+
 @house_style
 def commanders_chart(
     ds: Dataset,
@@ -321,7 +379,12 @@ def commanders_chart(
         *rows["nationality_org_id"].dropna(),
         *evidence_ids,
     ]
-    return finish(fig, source_names(ds, record_ids), DEFAULT_NOTE if note is None else note)
+    return finish(
+        fig,
+        source_names(ds, record_ids),
+        DEFAULT_NOTE if note is None else note,
+        alt=_alt_text(mission_row, rows, bars, versions, as_of),
+    )
 
 
 def _widen_to_fit(ax: Axes, rounds: int = 4) -> None:

@@ -26,6 +26,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from helpers.charts._alt import compose, listing, plural
 from helpers.charts.figures import (
     FIG_WIDTH_IN,
     GUIDE,
@@ -366,6 +367,40 @@ def _source_types(ds: Dataset, names: Sequence[str]) -> list[str]:
     return [types[n] for n in names]
 
 
+def _alt_text(ds: Dataset, matrix: pd.DataFrame, groups: list[Group], types: list[str]) -> str:
+    """Alt text of the matrix: its size, the topics on which the sources differ,
+    the facts they state alike, and the most widely stated fact and busiest source."""
+    official = sum(t.startswith("official") for t in types)
+    disputed = [g for g in groups if g.kind == "disputed"]
+    topics = [f"{g.label} ({plural(len(g.records), 'fact')})" for g in disputed]
+    plain = {g.kind: len(g.records) for g in groups if g.kind != "disputed"}
+    per_fact, per_source = matrix.sum(axis=1), matrix.sum(axis=0)
+    widest, busiest = per_fact.idxmax(), per_source.idxmax()
+    alike = [
+        f"{plural(plain['agreed'], 'fact')} stated alike by two or more sources"
+        if plain.get("agreed")
+        else "",
+        f"{plural(plain['single'], 'fact')} by one source only" if plain.get("single") else "",
+    ]
+    return compose(
+        [
+            f"Matrix of {plural(len(matrix), 'fact')} (rows) by {plural(len(types), 'source')}"
+            f" (columns, the {plural(official, 'official one')} first); a mark where a source"
+            " states a fact, joined by a line when several do",
+            f"The sources differ on {plural(len(disputed), 'topic')}, each a bracketed group of"
+            f" facts marked with diamonds: {listing(topics, 230, sep='; ')}"
+            if disputed
+            else "",
+            listing(a for a in alike if a),
+            f"Most widely stated: {record_label(ds, widest)}"
+            f" ({plural(int(per_fact[widest]), 'source')})"
+            if per_fact[widest] > 1
+            else "",
+            f"{busiest} states the most ({plural(int(per_source[busiest]), 'fact')})",
+        ]
+    )
+
+
 @house_style
 def source_coverage(
     ds: Dataset,
@@ -416,7 +451,8 @@ def source_coverage(
         "Fact (grouped by discrepancy)", rotation=0, ha="left", va="bottom", fontweight="bold"
     )
     ax.yaxis.set_label_coords(-(left - MARGIN_IN) / matrix_w, 1 + 4 / 72 / matrix_h)
-    return finish(settle_ticks(fig), source_names(ds, ids), note)
+    alt = _alt_text(ds, matrix, groups, _source_types(ds, sources))
+    return finish(settle_ticks(fig), source_names(ds, ids), note, alt=alt)
 
 
 def _draw_rows(

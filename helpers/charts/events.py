@@ -28,6 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
+from helpers.charts._alt import compose, listing, plural
 from helpers.charts._time import (
     FADE_HATCH,
     bound_day,
@@ -388,6 +389,69 @@ def _key(ds: Dataset, events: pd.DataFrame) -> tuple[list, list[str]]:
     return handles, labels
 
 
+def _key_missions(ds: Dataset, mission_ids: Iterable[object]) -> list[str]:
+    """The name under which the key lists each event's mission: that of the mission
+    whose colour it wears (see :func:`_top_mission` and :func:`_mission_name`).
+
+    Read from plain lookups, not one table query per event, so the alt text stays cheap.
+    """
+    missions = ds.missions
+    parent = dict(zip(missions["mission_id"], missions["parent_mission_id"], strict=True))
+    short = dict(zip(missions["mission_id"], missions["short_name"], strict=True))
+
+    def name(mission_id: object) -> str:
+        if not isinstance(mission_id, str) or mission_id not in parent:
+            return "not tied to one mission"
+        top = parent[mission_id]
+        if mission_id in MISSION_COLOURS or not isinstance(top, str):
+            top = mission_id
+        abbreviation = short.get(top)
+        return abbreviation if isinstance(abbreviation, str) else ROW_LABELS.get(top, top)
+
+    return [name(m) for m in mission_ids]
+
+
+def _counted(names: Iterable[str]) -> list[str]:
+    """'NTM-I (20)' for each name, most frequent first (ties in order of appearance)."""
+    counts = pd.Series(list(names), dtype=object).value_counts(sort=False)
+    order = sorted(range(len(counts)), key=lambda i: -counts.iloc[i])
+    return [f"{counts.index[i]} ({counts.iloc[i]})" for i in order]
+
+
+def _alt_text(ds: Dataset, events: pd.DataFrame, called: pd.Series) -> str:
+    """Alt text of the strip: how many events over which dates, the labelled ones,
+    and the events by kind, by mission and by how precisely they are dated."""
+    last = events.loc[events["stop"].idxmax(), "date"]
+    labelled = [
+        f"{date_label(e['date'])}: {' '.join(str(e['title']).split())}"
+        for _, e in events[called.to_numpy()].iterrows()
+    ]
+    if len(labelled) == len(events):
+        labels = f"All are labelled: {listing(labelled, 250, sep='; ')}"
+    elif labelled:
+        labels = f"{len(labelled)} labelled: {listing(labelled, 250, sep='; ')}"
+    else:
+        labels = ""
+    kinds = _counted(EVENT_KINDS.get(t, _OTHER_KIND)[0].lower() for t in events["event_type"])
+    missions = _counted(_key_missions(ds, events["mission_id"]))
+    inexact = int((~events["date"].map(is_exact)).sum())
+    return compose(
+        [
+            f"Event strip of {plural(len(events), 'event')} on one time axis, from"
+            f" {date_label(events['date'].iloc[0])} to {date_label(last)}; markers are"
+            " shaped by kind and coloured by mission",
+            labels,
+            f"By kind: {listing(kinds, 150, sep='; ')}",
+            f"By mission: {listing(missions, 120, sep='; ')}",
+            f"{plural(inexact, 'event')} known only to a month, season or year"
+            + (" is drawn as a bar" if inexact == 1 else " are drawn as bars")
+            + " across the days the date can mean"
+            if inexact
+            else "",
+        ]
+    )
+
+
 def _mission_name(ds: Dataset, mission_id: str) -> str:
     """Short name of a mission for the key: its abbreviation, else its row label."""
     short = ds.missions.set_index("mission_id").at[mission_id, "short_name"]
@@ -566,4 +630,4 @@ def event_strip(
     title_text = key_above(ax, handles, labels, ncol=3)
     sources = source_names(ds, events["event_id"])
     _fit_height(fig, ax, title_text, (top - bottom + 8) / 72, _finish_margin_in(fig, sources, note))
-    return finish(fig, sources, note)
+    return finish(fig, sources, note, alt=_alt_text(ds, events, called))

@@ -40,6 +40,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
+from helpers.charts._alt import compose, listing, plural
 from helpers.citations import source_names
 from helpers.data import Dataset
 from helpers.style import (
@@ -835,6 +836,64 @@ def _key_missions(ds: Dataset, figures: pd.DataFrame) -> list[tuple[str, str]]:
     return list(dict.fromkeys(key))
 
 
+#: How the alt text words each bound, with the mark that draws it.
+_BOUND_ALT = {
+    "exact": ("exact", "exact"),
+    "about": ("approximate", "approximate"),
+    "at_least": ("lower bound (arrow to the right)", "lower bounds (arrow to the right)"),
+    "at_most": ("upper bound (arrow to the left)", "upper bounds (arrow to the left)"),
+    "range": ("range (a bar)", "ranges (bars)"),
+}
+
+
+def _unit_span(unit: str, figures: pd.DataFrame) -> str:
+    """'personnel (9 figures) from about 50 to over 10,000', in the sources' words."""
+    low = figures["value_low"].fillna(figures["value_high"]).astype(float)
+    high = figures["value_high"].fillna(figures["value_low"]).astype(float)
+    smallest, largest = figures.loc[low.idxmin()], figures.loc[high.idxmax()]
+    words = unit.replace("_", " ")
+    if len(figures) == 1:
+        return f"{words}: {figure_wording(smallest, with_unit=False)}"
+    return (
+        f"{words} ({len(figures)} figures) from {figure_wording(smallest, with_unit=False)}"
+        f" to {figure_wording(largest, with_unit=False)}"
+    )
+
+
+def _alt_text(figures: pd.DataFrame, units: list[str], panels: dict[str, list[Row]]) -> str:
+    """Alt text of the chart: how many figures in which units, where the sources
+    differ, the smallest and largest number of each panel, the bounds and the plans."""
+    topics = list(
+        dict.fromkeys(r.text for rows in panels.values() for r in rows if r.kind == "heading")
+    )
+    bounds = {b: int(n) for b, n in figures["bound"].value_counts().items()}
+    bound_words = [
+        f"{bounds[b]} {_BOUND_ALT[b][bounds[b] != 1]}" for b in _BOUND_ALT if b in bounds
+    ]
+    plans = figures.loc[figures["status"] != "achieved", "status"].value_counts()
+    plan_words = [f"{n} {status}" for status, n in plans.items()]
+    n_plans = int(plans.sum())
+    plan_kind = (
+        "1 figure is a plan, a ceiling or an announcement, not a headcount"
+        if n_plans == 1
+        else f"{n_plans} figures are plans, ceilings or announcements, not headcounts"
+    )
+    return compose(
+        [
+            f"Dot-and-interval chart of {plural(len(figures), 'figure')} as their sources word"
+            f" them, in {plural(len(units), 'panel')} by unit",
+            f"The sources differ on {plural(len(topics), 'topic')}, each a heading over its rows:"
+            f" {listing(topics, 200, sep='; ')}"
+            if topics
+            else "",
+            "Values by unit: "
+            + listing((_unit_span(u, figures[figures["unit"] == u]) for u in units), 220, "; "),
+            f"Marks: {listing(bound_words, 160)}",
+            f"{plan_kind} ({listing(plan_words, 80)})" if n_plans else "",
+        ]
+    )
+
+
 @house_style
 def bounded_figures(
     ds: Dataset,
@@ -890,4 +949,4 @@ def bounded_figures(
         _draw_panel(ax, unit, panels[unit], colours)
         _head_panel(ax, unit, left, status=i == 0)
         top -= above_in + heights[unit] + below_in
-    return finish(settle_ticks(fig), sources, note)
+    return finish(settle_ticks(fig), sources, note, alt=_alt_text(figures, units, panels))

@@ -25,6 +25,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from helpers.charts._alt import compose, listing, plural
 from helpers.charts.figures import (
     FIG_WIDTH_IN,
     INK,
@@ -297,8 +298,12 @@ def draw_grid(
     column_in: float,
     notes_in: float = 0.0,
     notes_title: str = "",
+    alt: str | None = None,
 ) -> Figure:
-    """Lay out and draw ``grid`` in inches: title, headers, rows, notes, source line."""
+    """Lay out and draw ``grid`` in inches: title, headers, rows, notes, source line.
+
+    ``alt`` is the chart's alt text (see :func:`helpers.style.finish`).
+    """
     fig = new_figure(FIG_WIDTH_IN, 1.0)
     column_in = _column_width(fig, grid, column_in, notes_in)
     # Column headers: the mission's name in up to four lines, its years below.
@@ -324,13 +329,135 @@ def draw_grid(
     _draw_row_labels(ax, grid, ys, (left - MARGIN_IN) * 72 - 10)
     if grid.notes:
         _draw_notes(ax, grid, ys, notes_in * 72 - 14, notes_title)
-    return finish(settle_ticks(fig), sources, note)
+    return finish(settle_ticks(fig), sources, note, alt=alt)
 
 
 def _mission_axis_label(rollup: bool, in_time_order: bool) -> str:
     """What the columns are: missions, rolled up or not, in time or caller's order."""
     label = "Mission (sub-units rolled up)" if rollup else "Mission"
     return label + (", in the order they began" if in_time_order else "")
+
+
+# --- alt text, from the grid as drawn ------------------------------------------------------
+
+
+def _column_names(grid: Grid) -> list[str]:
+    """Each column's mission as its header reads: 'NTM-I (2004 to 2011)', 'NMI (from 2018)'."""
+    names = []
+    for name, years in grid.headers:
+        start, dash, end = years.partition(EN_DASH)
+        span = f"{start} to {end}" if end else f"from {start}" if dash else start
+        names.append(f"{name} ({span})" if span else name)
+    return names
+
+
+def _per_column(grid: Grid, counts: list[int], extra: list[str] | None = None) -> list[str]:
+    """'NTM-I (2004 to 2011): 14' for each column, with an optional remark each."""
+    extra = extra or [""] * len(counts)
+    return [
+        f"{name}: {n}{remark}"
+        for name, n, remark in zip(_column_names(grid), counts, extra, strict=True)
+    ]
+
+
+def _cells(grid: Grid, kind: str = "row") -> list[tuple[int, int, str]]:
+    """``(row, column, text)`` of every cell drawn in rows of ``kind``."""
+    return [(i, j, c.text) for (i, j), c in sorted(grid.cells.items()) if grid.rows[i][1] == kind]
+
+
+def _years_added(texts: list[str]) -> list[str]:
+    """The years written in cells ('✓ 2008', 'from 2023'), in order: scope added later."""
+    return sorted({word for text in texts for word in text.split() if word.isdigit()})
+
+
+def _category_alt(grid: Grid, ordered: bool, pair: str) -> str:
+    """Alt text of the category heatmap: size, totals per mission, the largest cell
+    and the areas that the compared pair of missions share."""
+    names = _column_names(grid)
+    counts = [(i, j, int(t)) for i, j, t in _cells(grid) if t.isdigit()]
+    totals = [int(t) for _, _, t in _cells(grid, "total")]
+    i, j, top = max(counts, key=lambda c: c[2], default=(0, 0, 0))
+    shared = [area for i_ in sorted(grid.notes) for area in grid.notes[i_].split("; ")]
+    categories = sum(kind == "row" for _, kind in grid.rows)
+    order = ", in the order they began" if ordered else ""
+    return compose(
+        [
+            f"Heatmap of {plural(categories, 'focus category', 'focus categories')} (rows) by"
+            f" {plural(len(names), 'mission')} (columns{order});"
+            " each cell counts the mission's focus areas in the category, darker for more",
+            f"Focus areas in all: {listing(_per_column(grid, totals), 260, sep='; ')}",
+            f"Largest cell: {grid.rows[i][0]} for {names[j]}, {top}" if top else "",
+            f"{plural(len(shared), 'area')} both {pair} covered, listed on the right:"
+            f" {listing(shared, 200)}"
+            if shared
+            else "",
+        ]
+    )
+
+
+def _focus_alt(grid: Grid, ordered: bool) -> str:
+    """Alt text of the focus-by-focus grid: size, areas per mission (how many only
+    through a sub-unit, or only planned), the widest-shared areas and later additions."""
+    cells = _cells(grid)
+    areas = sum(kind == "row" for _, kind in grid.rows)
+    categories = sum(kind == "heading" for _, kind in grid.rows)
+    ticked = [sum(j == c and t != "planned" for _, j, t in cells) for c in range(len(grid.columns))]
+    via = [sum(j == c and t.startswith("(") for _, j, t in cells) for c in range(len(grid.columns))]
+    remarks = [f" ({n} only through a sub-unit)" if n else "" for n in via]
+    planned = sum(t == "planned" for _, _, t in cells)
+    per_row = [sum(i == r and t != "planned" for i, _, t in cells) for r in range(len(grid.rows))]
+    most = max(per_row, default=0)
+    widest = [grid.rows[r][0] for r, n in enumerate(per_row) if n == most]
+    added = _years_added([t for _, _, t in cells])
+    order = ", in the order they began" if ordered else ""
+    return compose(
+        [
+            f"Grid of {plural(areas, 'focus area')} in"
+            f" {plural(categories, 'category', 'categories')} (rows) by"
+            f" {plural(len(grid.columns), 'mission')} (columns{order}); a tick where the mission"
+            " had the focus",
+            f"Areas per mission: {listing(_per_column(grid, ticked, remarks), 260, sep='; ')}",
+            f"Shared by the most missions ({most}): {listing(widest, 160)}" if most > 1 else "",
+            f"{plural(planned, 'cell says', 'cells say')} only planned at launch"
+            if planned
+            else "",
+            f"Years mark areas added after a mission began: {listing(added, 80)}" if added else "",
+        ]
+    )
+
+
+def _institution_alt(grid: Grid, ordered: bool) -> str:
+    """Alt text of the institution grid: size and kinds of institution, institutions
+    per mission, the kinds of work named most, and what holds through a sub-unit."""
+    cells = _cells(grid)
+    kinds = [label.lower() for label, kind in grid.rows if kind == "heading"]
+    rows = sum(kind == "row" for _, kind in grid.rows)
+    per_column = [sum(j == c for _, j, _ in cells) for c in range(len(grid.columns))]
+    lines = [line for _, _, t in cells for line in t.split("\n")]
+    work = pd.Series(
+        [line.strip("()") for line in lines if not line.startswith("from ")], dtype=object
+    )
+    counted = work.value_counts(sort=False)
+    ranked = sorted(range(len(counted)), key=lambda k: -counted.iloc[k])
+    work_words = [f"{counted.index[k]} ({counted.iloc[k]})" for k in ranked]
+    bracketed = sum(line.startswith("(") for line in lines)
+    added = _years_added([line for line in lines if line.startswith("from ")])
+    order = ", in the order they began" if ordered else ""
+    return compose(
+        [
+            f"Grid of {plural(rows, 'Iraqi institution')} (rows, grouped by kind:"
+            f" {listing(kinds, 160)}) by {plural(len(grid.columns), 'mission')}"
+            f" (columns{order}); each cell names how"
+            " the mission worked with the institution",
+            f"Institutions per mission: {listing(_per_column(grid, per_column), 240, sep='; ')}",
+            f"Work named most: {listing(work_words, 160)}" if work_words else "",
+            f"{plural(bracketed, 'kind of work', 'kinds of work')} in brackets hold only through a"
+            " sub-unit"
+            if bracketed
+            else "",
+            f"Work added after a mission began, from {listing(added, 80)}" if added else "",
+        ]
+    )
 
 
 # --- focus areas ---------------------------------------------------------------------------
@@ -499,6 +626,9 @@ def focus_heatmap(
         column_in=0.85,
         notes_in=2.2 if wide and grid.notes else 0.0,
         notes_title=f"In both {pair}",
+        alt=_category_alt(grid, missions is None, pair)
+        if wide
+        else _focus_alt(grid, missions is None),
     )
 
 
@@ -570,8 +700,9 @@ def institution_matrix(
     drawn = [*links["mission_institution_id"], *links["institution_id"], *columns]
     subtitle = "Each cell says how the mission worked with the institution"
     subtitle += "; (brackets): only through a sub-unit" if rollup else ""
+    grid = _institution_grid(ds, links, columns)
     return draw_grid(
-        _institution_grid(ds, links, columns),
+        grid,
         title,
         subtitle + "; 'from' a year: added after the mission began.",
         xlabel=_mission_axis_label(rollup, missions is None),
@@ -579,4 +710,5 @@ def institution_matrix(
         sources=source_names(ds, drawn),
         note=note,
         column_in=1.3,
+        alt=_institution_alt(grid, missions is None),
     )

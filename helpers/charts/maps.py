@@ -42,6 +42,7 @@ from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from helpers.charts._alt import compose, listing, plural
 from helpers.charts.command import wrap_even
 from helpers.citations import source_names
 from helpers.data import Dataset
@@ -1273,6 +1274,74 @@ def _rectangle_edges(ax: Axes, view: View, width_px: float = 3.0) -> list[Bbox]:
     ]
 
 
+def _summit_years(place: MapPlace) -> list[str]:
+    """The years of the summits held at ``place``, from its labels ('2004 Summit (NTM-I)')."""
+    return [role.split()[0] for role in place.roles if " Summit" in role]
+
+
+def _alt_text(
+    ds: Dataset,
+    focus: str,
+    cities: Sequence[MapPlace],
+    mapped_sites: Sequence[MapPlace],
+    unmapped: Sequence[MapPlace],
+    hosts: pd.DataFrame,
+    host_sites: dict[str, MapPlace],
+) -> str:
+    """Alt text of the map: the places marked on each panel with what happened
+    there, the host countries highlighted, and the places listed but not mapped."""
+    venues = sorted((p for p in cities if p.summit_venue), key=_summit_years)
+    summits = [f"{p.name} ({listing(_summit_years(p))})" for p in venues]
+    commands = [
+        f"{role.split(' (')[0]} in {p.name}"
+        for p in cities
+        if p.kind == "command"
+        for role in p.roles
+        if " Summit" not in role
+    ]
+    bases = [
+        f"{p.name} ("
+        + ", ".join(r.replace(" HQ,", "").replace(EN_DASH, " to ") for r in p.roles)
+        + ")"
+        for p in cities
+        if p.kind == "mission_hq"
+    ]
+    left = [
+        f"summit venues {listing(summits, 150)}" if summits else "",
+        f"NATO headquarters and commands: {listing(commands, 120)}" if commands else "",
+        f"mission headquarters in {listing(bases, 150)}" if bases else "",
+    ]
+    hosted = [
+        f"{_country_name(ds, row['org_id'])} hatched, host of training for Iraqis"
+        f" {period_text(row['from_date'], row['to_date']).replace(EN_DASH, ' to ')}"
+        for _, row in hosts.drop_duplicates("org_id").iterrows()
+    ]
+    centres = [s.name for s in host_sites.values()]
+    names = [p.name for p in unmapped]
+    site_names = [s.name for s in mapped_sites]
+    right = [
+        f"{focus} emphasised",
+        *hosted,
+        f"{listing(centres, 120)} named on its country, not mapped" if centres else "",
+        f"{plural(len(site_names), 'site')} marked: {listing(site_names, 100)}"
+        if site_names
+        else "no site marked",
+    ]
+    return compose(
+        [
+            f"Two maps. Left, Europe and the Middle East, {plural(len(cities), 'place')} marked:"
+            f" {listing([w for w in left if w], 400, '; ')}",
+            f"Right, {focus} and its neighbours: {listing([w for w in right if w], 300, '; ')}",
+            (
+                f"Listed under the maps, without coordinates: {listing(names, 200)}",
+                f"{plural(len(names), 'place')} without coordinates listed under the maps",
+            )
+            if names
+            else "",
+        ]
+    )
+
+
 @house_style
 def places_map(
     ds: Dataset,
@@ -1336,7 +1405,16 @@ def places_map(
 
     fig.suptitle(title, x=0.012, y=1 - 0.105 / fig_h, ha="left", fontsize=13.5, fontweight="bold")
     # The outlines are credited after the sources, however many the line counts.
-    finish(fig, sources, caption, width=150, credits=[OUTLINE_CREDIT])
+    alt = _alt_text(
+        ds,
+        focus,
+        cities,
+        mapped_sites,
+        [*unmapped_cities, *unmapped_sites],
+        hosts,
+        host_sites,
+    )
+    finish(fig, sources, caption, width=150, credits=[OUTLINE_CREDIT], alt=alt)
     # finish() already left room for the tick and axis labels; add the lists.
     fig.subplots_adjust(
         left=0.055,

@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from helpers.charts._alt import compose, listing, plural
 from helpers.charts.figures import FIG_WIDTH_IN, MARGIN_IN, add_title, footer_inches, inch_axes
 from helpers.citations import OFFICIAL_TYPES, SOURCE_TYPE_RANK, single_source_records
 from helpers.data import Dataset
@@ -82,6 +83,40 @@ def _language_colours(languages: list[str]) -> dict[str, str]:
     named = languages[: len(LANGUAGE_COLOURS)]
     colours = {lang: OKABE_ITO[c] for lang, c in zip(named, LANGUAGE_COLOURS, strict=False)}
     return colours | dict.fromkeys(languages[len(named) :], "#bbbbbb")
+
+
+def _alt_text(counts: pd.DataFrame, support: pd.DataFrame, kinds: list[str]) -> str:
+    """Alt text of the chart: sources by kind and the leading languages (left), records
+    by the best kind of source and those resting on one non-official source (right)."""
+    by_kind = counts.sum(axis=1)
+    by_language = counts.sum(axis=0)  # most used first (see source_counts)
+    languages = [f"{language_name(lang)} ({int(n)})" for lang, n in by_language.items()]
+    label = {k: KIND_LABELS[k].split(" (")[0] for k in kinds}  # 'Other', not its examples
+    sources = [f"{label[k]} {int(by_kind.get(k, 0))}" for k in kinds]
+    records = [
+        f"{label[k]} {int(support.loc[k, 'records']) if k in support.index else 0}" for k in kinds
+    ]
+    alone = [
+        f"{label[k].lower()} {int(support.loc[k, 'one_source'])}"
+        for k in kinds
+        if k in support.index and support.loc[k, "one_source"]
+    ]
+    return compose(
+        [
+            f"Two horizontal bar charts by kind of source. Left, the"
+            f" {plural(int(by_kind.sum()), 'source')} cited, each bar split by language:"
+            f" {listing(sources, 200, sep='; ')}",
+            f"{plural(len(languages), 'language')}: {listing(languages, 60)}"
+            if len(languages) > 1
+            else f"All in {listing(languages)}",
+            f"Right, the {plural(int(support['records'].sum()), 'record')} by the best kind of"
+            f" source that states them: {listing(records, 200, sep='; ')}",
+            f"Hatched, records resting on one source only, not an official one:"
+            f" {listing(alone, 120, sep='; ')}"
+            if alone
+            else "",
+        ]
+    )
 
 
 @house_style
@@ -174,4 +209,4 @@ def source_profile(
         handlelength=1.2,
         columnspacing=1.0,
     )
-    return finish(fig, [DATASET_LINE], note)
+    return finish(fig, [DATASET_LINE], note, alt=_alt_text(counts, support, kinds))

@@ -17,12 +17,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers.charts._alt import compose, listing, month_year, plural
 from helpers.charts._time import (
     ONE_DAY,
     BarGeometry,
     bar_segments,
     covered_days,
     date_label,
+    day_label,
     day_span,
     draw_bar,
     edition_as_of,
@@ -256,6 +258,68 @@ def _default_note(rows: pd.DataFrame, missions: Iterable[str] | None) -> str:
     return note
 
 
+def _period_words(mission: pd.Series) -> str:
+    """A row's name and period as the bar draws it: 'NTM-I 2004 to 31 Dec 2011',
+    'NMI from Oct 2018, ongoing', 'NATO-Iraq partnership (start not stated), ongoing'."""
+    short = mission["short_name"]
+    name = short if isinstance(short, str) else row_label(mission)
+    start, end = mission["start_date"], mission["end_date"]
+    if isinstance(start, str) and isinstance(end, str):
+        return f"{name} {date_label(start)} to {date_label(end)}"
+    if isinstance(start, str):
+        return f"{name} from {date_label(start)}" + (
+            ", ongoing" if is_ongoing(mission) else " (end not stated)"
+        )
+    if isinstance(end, str):
+        return f"{name} until {date_label(end)} (start not stated)"
+    return f"{name} (start not stated)" + (", ongoing" if is_ongoing(mission) else ", undated")
+
+
+def _alt_text(
+    rows: pd.DataFrame,
+    bars: Sequence[BarGeometry],
+    moment_events: pd.DataFrame,
+    moments: Mapping[str, str],
+    as_of: dt.date,
+) -> str:
+    """Alt text of the timeline: how many bars over which years, each top row's period,
+    sub-units still running, the moments marked and the dates no source gives."""
+    starts = [s for s in rows["start_date"] if isinstance(s, str)]
+    first = (
+        date_label(min(starts, key=lambda s: covered_days(s)[0]))
+        if starts
+        else month_year(min(b.start for b in bars))
+    )
+    subunits = int((rows["depth"] > 0).sum())
+    what = plural(len(rows), "mission or programme", "missions and programmes")
+    what += f" ({subunits} of them sub-units, indented)" if subunits else ""
+    top = rows[rows["depth"] == 0]
+    running = [
+        row_label(m)
+        for (_, m), b in zip(rows.iterrows(), bars, strict=True)
+        if b.ongoing and m["depth"]
+    ]
+    marked = [
+        f"{moments[e['event_id']]} ({date_label(e['date'])})" for _, e in moment_events.iterrows()
+    ]
+    unstated = sum(
+        any(s.kind in ("unknown_start", "unknown_end", "undated") for s in b.segments) for b in bars
+    )
+    return compose(
+        [
+            f"Gantt timeline of {what} from {first} to {day_label(as_of)}",
+            f"{'Top-level rows' if subunits else 'Rows'}: "
+            + listing((_period_words(m) for _, m in top.iterrows()), 330, sep="; "),
+            f"Sub-units still running: {listing(running, 120)}" if running else "",
+            f"Vertical lines mark {listing(marked, 160)}" if marked else "",
+            f"{plural(unstated, 'bar has', 'bars have')} a start or end no source states"
+            " (a dotted stub with a question mark)"
+            if unstated
+            else "",
+        ]
+    )
+
+
 @house_style
 def mission_timeline(
     ds: Dataset,
@@ -286,8 +350,10 @@ def mission_timeline(
     ax.spines["left"].set_visible(False)
 
     evidence_ids: list[str] = []
+    bars: list[BarGeometry] = []
     for y, (_, mission) in enumerate(rows.iterrows()):
         bar = mission_bar(ds, mission, as_of)
+        bars.append(bar)
         height = _CHILD_HEIGHT if mission["depth"] else _PARENT_HEIGHT
         draw_bar(ax, bar, y, mission_colour_of(ds, mission), height=height)
         evidence_ids += list(evidence_events(ds, mission["mission_id"])["event_id"])
@@ -311,4 +377,5 @@ def mission_timeline(
         fig,
         source_names(ds, record_ids),
         note if note is not None else _default_note(rows, missions),
+        alt=_alt_text(rows, bars, moment_events, moments, as_of),
     )
