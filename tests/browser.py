@@ -228,50 +228,118 @@ def check_page(
     return report
 
 
-_WALK_SLIDES = """() => new Promise(resolve => require(['vendor/reveal.js/dist/reveal.js'], R => {
+#: The size the decks are made for (``Reveal.initialize`` width and height).
+SLIDE_VIEWPORT = {"width": 1280, "height": 720}
+
+_WALK_SLIDES = """() => {
+  const R = window.Reveal;
   const seen = [];
-  R.slide(0, 0);
+  const text = el => Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
   for (let i = 0; i < R.getTotalSlides(); i++) {
+    R.slide(i, 0);
     const s = R.getCurrentSlide();
-    seen.push({index: i, scroll: s.scrollHeight, client: s.clientHeight,
-               overflow: getComputedStyle(s).overflowY,
-               bottom: s.getBoundingClientRect().bottom, viewport: window.innerHeight});
-    R.next();
+    const box = s.getBoundingClientRect();
+    const outside = [], overflowing = [], midword = [];
+    for (const el of s.querySelectorAll('*')) {
+      if (el.closest('aside.notes')) continue;
+      const name = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
+      const r = el.getBoundingClientRect();
+      if (r.width || r.height) {
+        const off = [['below', r.bottom - box.bottom], ['above', box.top - r.top],
+                     ['beyond the right edge', r.right - box.right],
+                     ['beyond the left edge', box.left - r.left]];
+        for (const [side, px] of off) {
+          if (px > 1) outside.push(`${name} ${Math.round(px)} px ${side}`);
+        }
+      }
+      if (text(el)) {
+        if (el.clientWidth && el.scrollWidth > el.clientWidth + 1) {
+          overflowing.push(`${name}: ${el.scrollWidth} px of text in ${el.clientWidth} px`);
+        }
+        const css = getComputedStyle(el);
+        if (['break-all', 'break-word'].includes(css.wordBreak)
+            || ['anywhere', 'break-word'].includes(css.overflowWrap) || css.hyphens === 'auto') {
+          midword.push(`${name}: word-break ${css.wordBreak}, `
+                       + `overflow-wrap ${css.overflowWrap}, hyphens ${css.hyphens}`);
+        }
+      }
+    }
+    const notes = s.querySelector('aside.notes');
+    const heading = s.querySelector('h1, h2');
+    seen.push({
+      index: i, kind: s.className.split(' ')[0],
+      heading: heading ? heading.textContent.trim() : '',
+      scroll: s.scrollHeight, client: s.clientHeight,
+      bottom: box.bottom, right: box.right, viewport: window.innerHeight, width: window.innerWidth,
+      outside, overflowing, midword,
+      notes: notes ? notes.textContent.trim().length : 0,
+      size: [R.getConfig().width, R.getConfig().height], notes_plugin: R.hasPlugin('notes'),
+      shown: (s.innerText || '').trim().length + s.querySelectorAll('img').length,
+    });
   }
-  resolve(seen);
-}))"""
+  R.slide(0, 0);
+  return seen;
+}"""
 
 
-def reveal_slides(context, deck: Path) -> list[dict]:
-    """Open a reveal.js deck, wait until reveal.js has started, and measure every slide.
+def reveal_slides(context, deck: Path, report: PageReport | None = None) -> list[dict]:
+    """Open a deck at 1280x720, wait until reveal.js has started, and measure every slide.
 
-    nbconvert loads reveal.js as a require.js module, so there is no global
-    ``Reveal``; it is fetched through ``require``. Each slide gives its content
-    height (``scroll``), its visible height (``client``), its CSS overflow and
-    where its bottom edge lies in the window.
+    Each slide gives its kind (the section's first class), heading, content
+    height (``scroll``) and visible height (``client``), where its box lies in
+    the window, the elements that lie outside its box (``outside``), the text
+    elements wider than their box (``overflowing``) or set to break words
+    (``midword``), the length of its speaker notes and of what it shows, the
+    slide size reveal.js was given and whether its notes plugin runs. With
+    ``report``, console errors and requests that are not for local files are
+    added to it.
     """
     page = context.new_page()
+    page.set_viewport_size(SLIDE_VIEWPORT)
+    if report is not None:
+        page.on(
+            "console",
+            lambda m: report.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        page.on("pageerror", lambda error: report.console_errors.append(str(error)))
+        page.on("requestfailed", lambda r: report.failed_requests.append(f"{r.url} ({r.failure})"))
+        page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith(("file:", "data:", "blob:", "about:"))
+                else report.network_requests.append(r.url)
+            ),
+        )
     try:
         page.goto(deck.as_uri(), wait_until="load")
         page.wait_for_function(
-            """() => new Promise(resolve => {
-                if (typeof require === 'undefined') return resolve(false);
-                require(['vendor/reveal.js/dist/reveal.js'],
-                        R => resolve(R.isReady && R.isReady()), () => resolve(false));
-            })""",
-            timeout=15_000,
+            "() => window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=15_000
         )
+        page.evaluate("document.fonts.ready")
         return page.evaluate(_WALK_SLIDES)
     finally:
         page.close()
 
 
 def unreadable_slides(slides: list[dict]) -> list[str]:
-    """Slides whose content runs off the window and cannot be scrolled into view."""
+    """What runs off a slide or is hard to read: content outside the slide's box or the
+    window, text wider than its box or set to break inside words, a slide without
+    speaker notes or with nothing on it."""
     problems = []
     for s in slides:
+        where = f"slide {s['index']}"
         if s["bottom"] > s["viewport"] + 1:
-            problems.append(f"slide {s['index']}: bottom edge below the window")
-        if s["scroll"] > s["client"] + 1 and s["overflow"] not in ("auto", "scroll"):
-            problems.append(f"slide {s['index']}: {s['scroll']} px of content in {s['client']} px")
+            problems.append(f"{where}: bottom edge below the window")
+        if s.get("right", 0) > s.get("width", s.get("right", 0)) + 1:
+            problems.append(f"{where}: right edge beyond the window")
+        if s["scroll"] > s["client"] + 1:
+            problems.append(f"{where}: {s['scroll']} px of content in {s['client']} px")
+        problems += [f"{where}: {item}" for item in s.get("outside", [])]
+        problems += [f"{where}: {item}" for item in s.get("overflowing", [])]
+        problems += [f"{where}: breaks words: {item}" for item in s.get("midword", [])]
+        if not s.get("notes", 1):
+            problems.append(f"{where}: no speaker notes")
+        if not s.get("shown", 1):
+            problems.append(f"{where}: nothing on the slide")
     return problems

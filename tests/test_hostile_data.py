@@ -85,7 +85,8 @@ def copy_project(root: Path) -> None:
     shutil.copytree(
         PROJECT_ROOT / "helpers", root / "helpers", ignore=shutil.ignore_patterns("__pycache__")
     )
-    for name in ("pyproject.toml", "uv.lock"):
+    for name in ("pyproject.toml", "uv.lock", "CITATION.cff", "docs/glossary.csv"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(PROJECT_ROOT / name, root / name)
 
 

@@ -23,7 +23,14 @@ from helpers.paths import NOTEBOOKS_DIR
 from helpers.publish import figure_pack, safe_files, slides, teach
 from helpers.publish.chapters import chart_count
 from helpers.publish.cli import main
-from tests.browser import browser, check_page, chromium_or_skip, reveal_slides, unreadable_slides
+from tests.browser import (
+    PageReport,
+    browser,
+    check_page,
+    chromium_or_skip,
+    reveal_slides,
+    unreadable_slides,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +114,13 @@ def test_student_version_drops_solutions_and_keeps_the_prompts() -> None:
     answers = tagged(student, teach.ANSWER_TAG)
     solved = [c for c in nb.cells if c.source.startswith("### Exercise")]
     assert 0 < len(answers) <= len(solved)
-    assert all(c.source == teach.ANSWER_PROMPT for c in answers)
+    # A data exercise gets a code cell to answer in, a written one a text cell.
+    for answer in answers:
+        if answer.cell_type == "code":
+            assert answer.source == teach.ANSWER_PROMPT
+        else:
+            assert answer.source == teach.WRITTEN_ANSWER_PROMPT
+    assert {c.cell_type for c in answers} == {"code", "markdown"}
 
 
 def _names(source: str) -> tuple[set[str], set[str]]:
@@ -178,23 +191,219 @@ def test_links_point_inside_the_pack() -> None:
     assert nb.cells[0].source == "See the tour and [NMI](04_nmi.slides.html)."
 
 
-def test_slide_types_follow_headings_and_charts() -> None:
-    md = nbformat.v4.new_markdown_cell
-    chart = nbformat.v4.new_code_cell("chart()")
-    chart.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "AA=="})]
-    quiet = nbformat.v4.new_code_cell("x = 1")
-    nav = md("← [x](x.ipynb)")
-    nav.metadata["tags"] = ["nav"]
-    cells = [md("# Title"), md("## Section"), md("### Part"), md("Prose"), chart, quiet, nav]
-    assert [slides.slide_type(c) for c in cells] == [
-        "slide",
-        "slide",
-        "subslide",
-        "-",
-        "subslide",
-        "skip",
-        "skip",
+# --- slides ---------------------------------------------------------------------------
+
+#: A chart as a notebook stores it: a PNG (1x1 pixel) with its alt text.
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJ"
+    "RU5ErkJggg=="
+)
+
+
+def _chart_output(alt: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output(
+        "display_data",
+        data={"image/png": PNG, "text/plain": "<Figure>"},
+        metadata={"image/png": {"width": 500, "height": 380, "alt": alt}},
+    )
+
+
+def _facts_output(rows: int, caption: str = "") -> nbformat.NotebookNode:
+    head = f"<caption>{caption}</caption>" if caption else ""
+    body = "".join(
+        f"<tr><td>2018-{n + 1:02d}</td><td>Fact number {n + 1}</td>"
+        f'<td><span class="cite"><b>NATO (2018)</b>: <q>quote {n + 1}</q></span></td></tr>'
+        for n in range(rows)
+    )
+    html = (
+        f'<table class="facts">{head}<thead><tr><th>When</th><th>What</th>'
+        f"<th>Sources and quotes</th></tr></thead><tbody>{body}</tbody></table>"
+    )
+    return nbformat.v4.new_output("execute_result", data={"text/html": html, "text/plain": ""})
+
+
+def _frame_output() -> nbformat.NotebookNode:
+    html = '<table class="reading-table"><tr><th>name</th></tr><tr><td>NMI</td></tr></table>'
+    return nbformat.v4.new_output("execute_result", data={"text/html": html, "text/plain": "NMI"})
+
+
+LINK = "(../site/records/events.html#evt-brussels-summit-2018)"
+
+#: A chapter in the shape of the real ones, with every kind of section and output.
+LECTURE_CELLS = [
+    ("md", f"# A lecture chapter\n\nNMI was launched in [July 2018]{LINK} at Brussels."),
+    ("nav", "← [00 · Tour](00_dataset_tour.ipynb)"),
+    (
+        "md",
+        "## Overview\n\n1. The launch\n2. A part\n\n## Prerequisites\n\n"
+        "| Concepts | Importance | Notes |\n| --- | --- | --- |\n"
+        "| [Dataset tour](00_dataset_tour.ipynb) | Necessary | Tables |\n\n"
+        "- **Time to learn**: 20 minutes",
+    ),
+    ("md", "## Imports\n\nThe dataset and the charts."),
+    ("code", "import helpers", []),
+    (
+        "md",
+        f"## The launch\n\nAllied leaders launched NMI at their summit in [July 2018]{LINK}. "
+        "The table below lists the steps. The mission was set up in Baghdad in October 2018, "
+        "at the request of the Iraqi government, after a long year of planning and many "
+        "meetings of defence ministers in Brussels and elsewhere. It was small.",
+    ),
+    ("code", "event_strip(ds)", [_chart_output("Events of NMI on one time axis.")]),
+    ("md", "The strip shows the launch. Canada led the mission first, from 2018 to 2020."),
+    ("code", "facts(ds, ids)", [_facts_output(8, caption="Steps of the launch")]),
+    ("md", "A table of names follows."),
+    ("code", "names", [_frame_output()]),
+    ("md", "### A part\n\nThe part has a short point of its own, in one sentence."),
+    (
+        "md",
+        "## Summary\n\n"
+        + "".join(f"- Point number {n} of the summary is short enough.\n" for n in range(1, 6))
+        + "- This item has only one long sentence that runs on and on and on past the limit, "
+        "with clauses and more clauses, many words and more words, and it never stops there.\n"
+        "\n## Exercises",
+    ),
+    ("md", "### Exercise 1\nHow many events does the dataset hold?"),
+    ("solution", "len(ds.events)  # the worked solution", []),
+    ("md", "### Exercise 2: Two dates\nCompare the two dates of the launch."),
+    ("md", "## What's next\n\nChapter 05.\n\n## Sources and further reading"),
+    ("code", "sources_list(ds)", []),
+]
+
+
+def lecture_notebook() -> nbformat.NotebookNode:
+    cells = []
+    for kind, source, *outputs in LECTURE_CELLS:
+        if kind in ("md", "nav"):
+            cells.append(nbformat.v4.new_markdown_cell(source))
+            if kind == "nav":
+                cells[-1].metadata["tags"] = ["nav"]
+        else:
+            cells.append(nbformat.v4.new_code_cell(source, outputs=outputs[0]))
+            if kind == "solution":
+                cells[-1].metadata["tags"] = [teach.SOLUTION_TAG]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["nato_iraq"] = {"question": "What did NATO launch in 2018?"}
+    return nb
+
+
+def _sections(html: str) -> list[str]:
+    return re.findall(r"<section\b.*?</section>", html, flags=re.S)
+
+
+def _shown(section: str) -> str:
+    """What a slide shows: its HTML without the speaker notes."""
+    return re.sub(r'<aside class="notes">.*?</aside>', "", section, flags=re.S)
+
+
+def test_a_deck_is_a_lecture_built_from_the_chapter(tmp_path: Path) -> None:
+    deck = slides.write_deck(lecture_notebook(), tmp_path / f"04_demo{slides.DECK_SUFFIX}")
+    made = slides.lecture_slides(lecture_notebook(), "04")
+    assert [s.kind for s in made] == [
+        "title", "outline", "points", "chart", "facts", "points", "summary", "summary",
+        "exercises",
+    ]  # fmt: skip
+    _, outline, points, chart, facts, part, summary, summary2, exercises = made
+    # The title slide: the chapter's title, its question and the series.
+    html = deck.read_text(encoding="utf-8")
+    sections = _sections(html)
+    assert len(sections) == len(made)
+    assert "<h1>A lecture chapter</h1>" in sections[0]
+    assert "What did NATO launch in 2018?" in sections[0] and slides.SERIES in sections[0]
+    assert "Chapter 04" in sections[0]
+    # The outline is the Overview list; Prerequisites and Imports are not slides.
+    assert outline.lines == ["The launch", "A part"]
+    assert "Time to learn" in slides.notes_html(outline.notes)
+    # A section's points: whole short sentences of its prose, never one that points
+    # at the notebook ("The table below") or runs past the limit.
+    assert points.heading == "The launch"
+    assert points.lines == [
+        "Allied leaders launched NMI at their summit in July 2018.",
+        "Canada led the mission first, from 2018 to 2020.",
     ]
+    # One slide per chart, with its alt text; the prose after it is its notes.
+    assert chart.chart.alt == "Events of NMI on one time axis."
+    assert 'alt="Events of NMI on one time axis."' in sections[3]
+    assert "The strip shows the launch." in slides.notes_html(chart.notes)
+    # A fact table: When and What, six rows, the rest counted; no quotes on the slide.
+    shown = _shown(sections[4])
+    assert shown.count("<tr>") == 1 + slides.MAX_FACT_ROWS
+    assert "<th>When</th><th>What</th></tr>" in shown and "Sources and quotes" not in shown
+    assert "quote 1" not in shown and "and 2 more in the chapter" in shown
+    assert "Steps of the launch" in shown
+    # Other outputs stay in the chapter; the notes say so.
+    assert "reading-table" not in html and ">NMI<" not in html
+    assert "The chapter shows a table here" in slides.notes_html(facts.notes)
+    # A ### part is a slide under its section's heading.
+    assert (part.kicker, part.heading) == ("The launch", "A part")
+    # The summary: at most four points a slide; the long item stays in the notes.
+    assert [len(s.lines) for s in (summary, summary2)] == [3, 2]
+    assert "never stops there" in slides.notes_html(summary2.notes)
+    assert all("never stops" not in line for s in (summary, summary2) for line in s.lines)
+    # The exercises: one slide listing them; worked solutions never reach the deck.
+    assert exercises.lines == [
+        "Exercise 1: How many events does the dataset hold?",
+        "Exercise 2: Two dates",
+    ]
+    assert "worked solution" not in html
+    # Skipped sections, navigation and links.
+    for gone in ("Imports", "What&#x27;s next", "Sources and further reading", "00 · Tour"):
+        assert gone not in html
+    assert "../site/records" not in html and "July 2018" in html
+    # 1280x720, the notes plugin, and a speaker note on every slide.
+    assert re.search(r'"width": 1280, "height": 720', html)
+    assert "plugins: [RevealNotes]" in html
+    assert all(
+        '<aside class="notes"><p>' in s or '<aside class="notes"><ul>' in s for s in sections
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTER_PATHS, ids=lambda p: p.name)
+def test_every_chapter_deck_has_short_slides_with_notes(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    made = slides.lecture_slides(nb, path.name[:2])
+    kinds = [s.kind for s in made]
+    assert kinds[:2] == ["title", "outline"] and kinds[-1] == "exercises"
+    assert "summary" in kinds and "points" in kinds
+    assert kinds.count("chart") == chart_outputs(nb)  # every chart, once
+    assert made[0].lines == [nb.metadata["nato_iraq"]["question"]]
+    for slide in made:
+        where = f"{path.name} slide {made.index(slide)} ({slide.kind}: {slide.heading})"
+        assert slides.notes_html(slide.notes).strip(), f"{where}: no speaker notes"
+        assert slide.lines or slide.chart or slide.table, f"{where}: nothing to show"
+        if slide.kind in ("points", "summary"):
+            limit = slides.MAX_POINTS if slide.kind == "points" else slides.MAX_SUMMARY_POINTS
+            assert len(slide.lines) <= limit, where
+            for point in slide.lines:
+                assert len(point.split()) <= slides.MAX_WORDS, f"{where}: {point}"
+                assert point[0].isupper() or point[0].isdigit(), f"{where}: {point}"
+                assert point.rstrip("\"')")[-1] in ".?!", f"{where}: {point}"
+        if slide.table:
+            assert len(slide.table.rows) <= slides.MAX_FACT_ROWS, where
+            assert len(slide.table.columns()) == 2, where
+    html = slides.deck_html(slides.chapter_title(nb), made)
+    assert html.count("<section") == html.count('<aside class="notes">') == len(made)
+    assert "../site/records" not in html
+
+
+def test_a_deck_escapes_what_the_notebook_says(tmp_path: Path) -> None:
+    nb = lecture_notebook()
+    nb.cells[0].source = "# A <b>bold</b> title\n\nA <script>window.x=1</script> line."
+    nb.cells[5].source += "\n\nThe mission <img src=x onerror=alert(1)> was small and new."
+    nb.cells[8].outputs = [_facts_output(1, caption="&lt;script&gt;alert(2)&lt;/script&gt;")]
+    html = slides.write_deck(nb, tmp_path / "deck.slides.html").read_text(encoding="utf-8")
+    for live in ("<b>bold", "<script>window", "<img src=x", "<script>alert(2)"):
+        assert live not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_the_vendor_folder_holds_only_what_a_deck_loads(tmp_path: Path) -> None:
+    vendor = slides.copy_vendor(tmp_path)
+    html = slides.write_deck(lecture_notebook(), tmp_path / "deck.slides.html").read_text()
+    loaded = re.findall(r'(?:src|href)="(vendor/[^"]+)"', html)
+    assert loaded and all((tmp_path / path).is_file() for path in loaded)
+    assert not (vendor / "require.js").exists() and not (vendor / "jquery.min.js").exists()
 
 
 @pytest.mark.parametrize(
@@ -350,7 +559,9 @@ def test_the_pack_runs_on_its_own_in_a_copy(pack: Path, demo: Path, tmp_path: Pa
 def test_student_text_never_mentions_removed_solutions(path: Path) -> None:
     student = teach.student_version(nbformat.read(path, as_version=4))
     prose = " ".join(c.source for c in student.cells if c.cell_type == "markdown")
-    assert not re.search(r"solution|model answer|marking note", prose, re.I), path.name
+    # Saying where the model answers are (the instructor edition) is fine;
+    # pointing at a solution the student copy no longer has is not.
+    assert not re.search(r"\bsolutions?\b|(cell|answer) below", prose, re.I), path.name
 
 
 def test_students_get_executed_notebooks_without_solutions(pack: Path, demo: Path) -> None:
@@ -393,44 +604,101 @@ def test_slides_work_offline_in_the_browser(pack: Path, demo: Path) -> None:
         report = check_page(context, deck, min_text=20)  # one slide shows at a time
         assert report.problems == []
         assert report.network_requests == []
-        measured = reveal_slides(context, deck)
+        measured = reveal_slides(context, deck, report)
+    assert report.problems == []
     assert len(measured) >= 3
     assert unreadable_slides(measured) == []
+
+
+def test_every_chapter_deck_fits_its_slides_in_the_browser(tmp_path: Path) -> None:
+    """Every slide of every chapter's deck, at 1280x720: nothing runs off the slide, no text
+    is wider than its box or breaks inside words, every slide has notes, and the deck
+    makes no network request and logs no error."""
+    executable = chromium_or_skip()
+    slides.copy_vendor(tmp_path)
+    decks = [
+        slides.write_deck(
+            nbformat.read(path, as_version=4), tmp_path / f"{path.stem}{slides.DECK_SUFFIX}"
+        )
+        for path in CHAPTER_PATHS
+    ]
+    problems: list[str] = []
+    counts = {}
+    with browser(executable) as context:
+        for deck in decks:
+            report = PageReport(deck.as_uri())
+            measured = reveal_slides(context, deck, report)
+            counts[deck.name] = len(measured)
+            problems += [f"{deck.name}: {p}" for p in unreadable_slides(measured)]
+            problems += report.problems
+            problems += [
+                f"{deck.name}: slide {s['index']}: reveal.js set up at {s['size']}"
+                for s in measured
+                if s["size"] != [1280, 720] or not s["notes_plugin"]
+            ]
+            kinds = {s["kind"] for s in measured}
+            assert {"title", "outline", "points", "summary", "exercises"} <= kinds, deck.name
+    assert problems == []
+    assert len(counts) == len(CHAPTER_PATHS) and all(n >= 10 for n in counts.values()), counts
+
+
+#: A deck made by hand with one fault per slide, to show that the walk sees each.
+FAULTY_DECK = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="vendor/reveal.js/dist/reveal.css">
+<style>.reveal .slides > section { height: 100%; box-sizing: border-box; }</style></head>
+<body><div class="reveal"><div class="slides">
+<section class="points"><h2>Fine</h2><p>Short.</p><aside class="notes">Notes.</aside></section>
+<section class="points"><h2>Too long</h2>LINES<aside class="notes">Notes.</aside></section>
+<section class="points"><h2>Too wide</h2><p style="width: 300px">WORD</p>
+<aside class="notes">Notes.</aside></section>
+<section class="points"><h2>Breaks words</h2><p style="word-break: break-all">Words.</p>
+<aside class="notes">Notes.</aside></section>
+<section class="points"><h2>No notes</h2><p>Short.</p></section>
+</div></div>
+<script src="vendor/reveal.js/dist/reveal.js"></script>
+<script src="vendor/reveal.js/plugin/notes/notes.js"></script>
+<script>Reveal.initialize({width: 1280, height: 720, center: false, transition: "none",
+  plugins: [RevealNotes]});</script></body></html>"""
+
+
+def test_a_slide_that_runs_off_or_breaks_words_is_reported(tmp_path: Path) -> None:
+    executable = chromium_or_skip()
+    slides.copy_vendor(tmp_path)
+    deck = tmp_path / "faulty.slides.html"
+    faults = FAULTY_DECK.replace("LINES", "<p>Line.</p>" * 60).replace("WORD", "W" * 200)
+    deck.write_text(faults, encoding="utf-8")
+    with browser(executable) as context:
+        measured = reveal_slides(context, deck)
+    problems = unreadable_slides(measured)
+    faulty = {int(p.split(":")[0].removeprefix("slide ")) for p in problems}
+    assert faulty == {1, 2, 3, 4}, problems
+    assert any("px of content in" in p for p in problems if p.startswith("slide 1:"))
+    assert any("below" in p for p in problems if p.startswith("slide 1:"))
+    assert any("of text in 300 px" in p for p in problems if p.startswith("slide 2:"))
+    assert any("breaks words" in p for p in problems if p.startswith("slide 3:"))
+    assert problems[-1] == "slide 4: no speaker notes"
 
 
 def test_a_slide_too_long_for_the_window_is_reported() -> None:
     fits = {
         "index": 0,
         "scroll": 500,
-        "client": 500,
-        "overflow": "visible",
+        "client": 720,
         "bottom": 700,
-        "viewport": 800,
+        "viewport": 720,
+        "outside": [],
+        "overflowing": [],
+        "midword": [],
+        "notes": 120,
+        "shown": 40,
     }
-    scrolls = {**fits, "index": 1, "scroll": 2000, "client": 700, "overflow": "auto"}
-    clipped = {**scrolls, "index": 2, "overflow": "visible"}
-    assert unreadable_slides([fits, scrolls]) == []
-    assert unreadable_slides([clipped]) == ["slide 2: 2000 px of content in 700 px"]
-
-
-def test_the_pack_project_pins_what_the_collection_is_built_with() -> None:
-    """The pack's environment is the collection's: same versions, same edition."""
-    import tomllib
-
-    import yaml
-
-    template = tomllib.loads((teach.PACK_TEMPLATE / "pyproject.toml").read_text("utf-8"))
-    main_lock = tomllib.loads((NOTEBOOKS_DIR.parent / "uv.lock").read_text("utf-8"))
-    locked = {p["name"]: p["version"] for p in main_lock["package"]}
-    for requirement in template["project"]["dependencies"]:
-        name, _, version = requirement.partition("==")
-        assert locked[name] == version, (
-            f"{name}: pack pins {version}, the collection has {locked[name]}"
-        )
-    citation = yaml.safe_load((NOTEBOOKS_DIR.parent / "CITATION.cff").read_text("utf-8"))
-    assert template["project"]["version"] == str(citation["version"])
-    pack_lock = tomllib.loads((teach.PACK_TEMPLATE / "uv.lock").read_text("utf-8"))
-    pack_locked = {p["name"]: p["version"] for p in pack_lock["package"]}
-    for requirement in template["project"]["dependencies"]:
-        name, _, version = requirement.partition("==")
-        assert pack_locked[name] == version
+    long = {**fits, "index": 1, "scroll": 2000}
+    bare = {**fits, "index": 2, "notes": 0, "shown": 0}
+    beside = {**fits, "index": 3, "outside": ["p 40 px beyond the right edge"]}
+    assert unreadable_slides([fits]) == []
+    assert unreadable_slides([long, bare, beside]) == [
+        "slide 1: 2000 px of content in 720 px",
+        "slide 2: no speaker notes",
+        "slide 2: nothing on the slide",
+        "slide 3: p 40 px beyond the right edge",
+    ]

@@ -52,8 +52,9 @@ def folded_solution(source: str) -> str:
     return f'<details class="solution"><summary>Show the model answer</summary>\n{body}\n</details>'
 
 
-def chart_options(cell: nbformat.NotebookNode) -> dict[str, dict[str, str]] | None:
-    """myst-nb options that give a chart cell's image its alt text and a numbered caption."""
+def chart_options(cell: nbformat.NotebookNode, number: int) -> dict[str, dict[str, str]] | None:
+    """myst-nb options that give a chart cell's image its alt text and the caption
+    "Figure ``number``. Title" (numbered within the chapter)."""
     for output in cell.get("outputs", []):
         meta = output.get("metadata", {}).get("image/png", {})
         if "image/png" not in output.get("data", {}):
@@ -62,7 +63,7 @@ def chart_options(cell: nbformat.NotebookNode) -> dict[str, dict[str, str]] | No
         alt = meta.get("alt") or f"Chart: {title}."
         return {
             "image": {"alt": alt, "classes": "chart-image"},
-            "figure": {"caption": markdown_text(title), "classes": "chart"},
+            "figure": {"caption": f"Figure {number}. {markdown_text(title)}", "classes": "chart"},
         }
     return None
 
@@ -82,6 +83,7 @@ def site_notebook(
         prose, link_first_uses([c.source for c in prose], glossary), strict=True
     ):
         cell.source = linked
+    figures = 0
     for cell in cells:
         if cell.cell_type == "markdown":
             cell.source = link_evidence(cell.source, records)
@@ -90,8 +92,9 @@ def site_notebook(
         elif cell.cell_type == "code":
             if has_tag(cell, SOLUTION_TAG):
                 cell.metadata.setdefault("tags", []).append(FOLD_TAG)
-            options = chart_options(cell)
+            options = chart_options(cell, figures + 1)
             if options:
+                figures += 1
                 cell.metadata["mystnb"] = options
     header = nbformat.v4.new_markdown_cell(
         chapter_header(stem, number, chapter_title(nb), edition), id="site-chapter-header"

@@ -26,9 +26,8 @@ nb_code_prompt_show = "Show the solution"
 nb_code_prompt_hide = "Hide the solution"
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 3
-# Charts are numbered within each chapter: "Figure 3".
-numfig = True
-numfig_format = {"figure": "Figure %s"}
+# Charts are numbered within each chapter ("Figure 3. ...") by the captions
+# helpers.publish.chapter_page writes: Sphinx's numfig would count across chapters.
 
 html_theme = "sphinx_book_theme"
 html_title = project

@@ -1,9 +1,10 @@
 /* Click-to-zoom for charts: a chart opens full size in a dialog (Esc or the button closes it).
  * Charts are stored at twice the size they are shown at, so the zoomed view stays sharp.
- * Every chart is reachable by keyboard: Tab to it, Enter or Space to open. */
+ * Sphinx wraps each chart in a link to its image file (the fallback without scripts);
+ * that link is what the keyboard reaches: Tab to it, Enter to open. */
 (function () {
   "use strict";
-  function open(image) {
+  function open(image, trigger) {
     var dialog = document.createElement("dialog");
     dialog.className = "chart-zoom";
     dialog.setAttribute("aria-label", "Chart, full size");
@@ -23,23 +24,29 @@
     });
     dialog.addEventListener("close", function () {
       dialog.remove();
-      image.focus();
+      trigger.focus();
     });
     dialog.showModal();
     close.focus();
   }
   function ready() {
-    var images = document.querySelectorAll("figure.chart img, img.chart-image");
-    images.forEach(function (image) {
-      image.setAttribute("tabindex", "0");
-      image.setAttribute("role", "button");
-      image.setAttribute("aria-haspopup", "dialog");
-      image.title = "Show the chart full size";
-      image.addEventListener("click", function () { open(image); });
-      image.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") {
+    document.querySelectorAll("figure.chart img, img.chart-image").forEach(function (image) {
+      var link = image.closest("a");
+      var trigger = link || image;
+      if (!link) {
+        image.setAttribute("tabindex", "0");
+        image.setAttribute("role", "button");
+      }
+      trigger.setAttribute("aria-haspopup", "dialog");
+      trigger.title = "Show the chart full size";
+      trigger.addEventListener("click", function (event) {
+        event.preventDefault();
+        open(image, trigger);
+      });
+      trigger.addEventListener("keydown", function (event) {
+        if (!link && (event.key === "Enter" || event.key === " ")) {
           event.preventDefault();
-          open(image);
+          open(image, trigger);
         }
       });
     });
