@@ -561,7 +561,9 @@ def test_student_text_never_mentions_removed_solutions(path: Path) -> None:
     prose = " ".join(c.source for c in student.cells if c.cell_type == "markdown")
     # Saying where the model answers are (the instructor edition) is fine;
     # pointing at a solution the student copy no longer has is not.
-    assert not re.search(r"\bsolutions?\b|answers? below|in the cell below it", prose, re.I), path.name
+    assert not re.search(r"\bsolutions?\b|answers? below|in the cell below it", prose, re.I), (
+        path.name
+    )
 
 
 def test_students_get_executed_notebooks_without_solutions(pack: Path, demo: Path) -> None:
