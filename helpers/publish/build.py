@@ -111,7 +111,7 @@ def execute_notebook(
         nb,
         km=km,
         timeout=timeout,
-        record_timing=bool(os.environ.get("NATO_IRAQ_CELL_TIMES")),
+        record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
     with client.setup_kernel():
