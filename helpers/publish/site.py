@@ -52,7 +52,8 @@ KEY_FIGURE_TAG = "key-figure"
 WORDS_PER_MINUTE = 200
 #: Extra reading time for each chart, in minutes.
 MINUTES_PER_FIGURE = 0.5
-THUMBNAIL_WIDTH = 480
+#: Twice the card's width on the page, so the thumbnail is sharp on high-resolution screens.
+THUMBNAIL_WIDTH = 720
 #: How messages name the site folder (``nato-iraq build --site DIR``).
 SITE_ROLE = "site folder (--site)"
 SITE_TITLE = "NATO and Iraq, 2004 to today"
