@@ -37,6 +37,8 @@ def chapter_header(stem: str, number: str, title: str, edition: Edition) -> str:
     return (
         '<div class="chapter-meta">'
         f'<p><a href="{DOWNLOADS}/{stem}.ipynb" download>Download this chapter\'s notebook</a>'
+        " (it runs inside the collection, or a class pack made by <code>nato-iraq teach</code>,"
+        " which hold its helpers and data)"
         f' · <a href="{DOWNLOADS}/{DATA_ZIP}" download>Download all the data (zip)</a>'
         ' · <a href="../glossary.html">Glossary</a>'
         ' · <a href="../records/index.html">Records</a></p>'

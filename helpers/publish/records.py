@@ -311,12 +311,20 @@ def _entry_source(anchor: str, heading: str, body_html: str) -> str:
     return f'({anchor})=\n## {markdown_text(heading)}\n\n<div class="record">{body}</div>\n'
 
 
-def evidence_title(ds_cites: dict[str, pd.DataFrame], record_id: str) -> str:
-    """What hovering over an evidence link shows: its record's first quotes, with their sources."""
+def evidence_title(ds_cites: dict[str, list[dict]], record_id: str, words: str = "") -> str:
+    """What hovering over an evidence link shows: its record's quotes, those that state
+    the linked ``words`` (their numbers, a month) first, with their sources."""
     cites = ds_cites.get(record_id)
     if cites is None:
         return "A disagreement between sources: open it for every version"
-    parts = [f"{c['short_name']}: “{c['quote']}”" for c in cites[:QUOTES_ON_HOVER]]
+    wanted = set(re.findall(r"\d+|[A-Z][a-z]{2,}", words))
+
+    def shared(cite: dict) -> int:
+        said = f"{cite['quote']} {cite.get('gloss') or ''}"
+        return -sum(1 for token in wanted if token in said)
+
+    ordered = sorted(cites, key=shared)  # stable: the dataset's order among equals
+    parts = [f"{c['short_name']}: “{c['quote']}”" for c in ordered[:QUOTES_ON_HOVER]]
     more = len(cites) - QUOTES_ON_HOVER
     if more > 0:
         parts.append(f"and {more} more")
@@ -327,7 +335,7 @@ def link_evidence(markdown: str, section: RecordsSection, prefix: str = "../reco
     """``markdown`` with its evidence links made site links that show their quotes on hover."""
 
     def link(match: re.Match[str]) -> str:
-        title = evidence_title(section.cites, match["id"])
+        title = evidence_title(section.cites, match["id"], match["text"])
         return (
             f'<a class="evidence" href="{prefix}{match["page"]}.html#{match["id"]}"'
             f' title="{html_text(title)}">{html_text(match["text"])}</a>'

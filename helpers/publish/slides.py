@@ -63,6 +63,8 @@ WIDTH, HEIGHT = 1280, 720
 #: Points on a section's slide, and on each slide of the summary.
 MAX_POINTS = 3
 MAX_SUMMARY_POINTS = 4
+#: Words of summary items on one slide (items are shown whole; see summary_points).
+SUMMARY_WORDS = 95
 #: Longest point, in words; a point is always a whole sentence.
 MAX_WORDS = 25
 #: Shortest point, in words (shorter sentences rarely stand on their own).
@@ -541,21 +543,14 @@ def _without_asides(sentence: str) -> str:
 
 
 def short_forms(sentence: str) -> list[str]:
-    """``sentence`` and its shorter whole-sentence forms, in order of preference.
+    """The forms of ``sentence`` a slide may show: the whole sentence only.
 
-    A long sentence may be shown without its bracketed asides, or as its first
-    clause: the words before a semicolon, or before a colon that opens a list or
-    an explanation (in both cases an independent clause, closed with a full stop).
-    Nothing else of a sentence is ever left out.
+    Shortening a sentence (dropping an aside, keeping a first clause) lost the
+    hedges and the other side of a comparison ("the latter from one later news
+    report"), so a slide said more than the chapter: a point is a whole
+    sentence or nothing.
     """
-    forms = [sentence, _without_asides(sentence)]
-    for mark in (";", ":"):
-        cut = _top_level(sentence, mark)
-        rest = sentence[cut + 1 :].split() if cut > 0 else []
-        if len(rest) >= 3:
-            head = sentence[:cut].rstrip(" ,") + "."
-            forms += [head, _without_asides(head)]
-    return list(dict.fromkeys(forms))
+    return [sentence]
 
 
 def point_of(sentence: str) -> str | None:
@@ -607,16 +602,18 @@ def summary_pieces(blocks: list[Block]) -> list[Block]:
 
 
 def summary_points(pieces: list[Block]) -> list[tuple[int, str]]:
-    """The summary's points, each with the index of the piece it comes from: one per
-    item (its first sentence that makes a point), or each point of a paragraph. An item
-    with no such sentence stays in the notes only."""
+    """The summary's points, each with the index of the piece it comes from: every
+    item whole, with all its sentences (a summary item's later sentences carry its
+    hedges and the other counts), and each point of a paragraph."""
     points = []
     for index, piece in enumerate(pieces):
         if not isinstance(piece, Items | Para) or isinstance(piece, TableNote):
             continue
+        if isinstance(piece, Items):
+            points += [(index, text) for text in _paragraph_texts([piece]) if text.strip()]
+            continue
         found = [point_of(s) for text in _paragraph_texts([piece]) for s in sentences(text)]
-        found = [point for point in found if point]
-        points += [(index, point) for point in found[: 1 if isinstance(piece, Items) else None]]
+        points += [(index, point) for point in found if point]
     return points
 
 
@@ -766,12 +763,18 @@ def summary_slides(section: Section) -> list[Slide]:
     whose points it shows (an item without a point goes with the item before it)."""
     pieces = summary_pieces(section.blocks)
     points = summary_points(pieces)
-    count = max(1, math.ceil(len(points) / MAX_SUMMARY_POINTS))
-    size = math.ceil(len(points) / count) if points else 0
+    # Whole items are long: a slide takes as many as fit in SUMMARY_WORDS words.
+    chunks: list[list[tuple[int, str]]] = [[]]
+    for point in points:
+        words = sum(len(text.split()) for _, text in chunks[-1])
+        full = len(chunks[-1]) >= MAX_SUMMARY_POINTS
+        if chunks[-1] and (full or words + len(point[1].split()) > SUMMARY_WORDS):
+            chunks.append([])
+        chunks[-1].append(point)
+    count = len(chunks)
     slides, home_of = [], {}
-    for number in range(count):
+    for number, chunk in enumerate(chunks):
         heading = "Summary" if count == 1 else f"Summary ({number + 1} of {count})"
-        chunk = points[number * size : (number + 1) * size]
         slides.append(Slide("summary", heading, lines=[point for _, point in chunk]))
         for index, _ in chunk:
             home_of.setdefault(index, slides[-1])
@@ -984,7 +987,7 @@ STYLE = """
   display: block; margin: 0 0 0 1.1em; padding: 0;
 }
 .reveal ul.points li { font-size: 34px; line-height: 1.3; margin: 0 0 26px; }
-.reveal section.summary ul.points li { font-size: 30px; margin-bottom: 20px; }
+.reveal section.summary ul.points li { font-size: 25px; line-height: 1.3; margin-bottom: 14px; }
 .reveal ul.items li, .reveal ol.items li { font-size: 30px; line-height: 1.25; margin: 0 0 14px; }
 .reveal .two-columns { columns: 2; column-gap: 56px; }
 .reveal .two-columns li { font-size: 26px; break-inside: avoid; }

@@ -100,6 +100,17 @@ def copy_runtime(pack: Path) -> None:
         shutil.copyfile(PACK_TEMPLATE / name, pack / name)
 
 
+def _note_shorter_course(guide: Path, paths: list[Path]) -> None:
+    """Say at the top of a shorter pack's course guide which chapters it holds."""
+    names = ", ".join(path.stem for path in paths)
+    note = (
+        f"> **This pack holds only some chapters: {names}.** The guide below plans a"
+        " course over all eleven; skip or adapt the sessions, decks and exercises of"
+        " chapters that are not here.\n\n"
+    )
+    guide.write_text(note + guide.read_text(encoding="utf-8"), encoding="utf-8")
+
+
 def select_chapters(numbers: Sequence[str] | None, folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The notebooks of the chapters numbered ``numbers`` (all when None), in order."""
     series = {chapter_number(path): path for path in chapter_paths(folder)}
@@ -348,6 +359,9 @@ def make_pack(
         # Whoever gets the pack gets the terms and the citation with it.
         for name, target in PACK_COPIES.items():
             shutil.copyfile(PROJECT_ROOT / name, pack / target)
+        # The guide plans a course over the collection's chapters: say when a pack differs.
+        if {p.name for p in paths} != {p.name for p in chapter_paths(NOTEBOOKS_DIR)}:
+            _note_shorter_course(pack / PACK_COPIES["docs/COURSE_GUIDE.md"], paths)
         copy_runtime(pack)
         # Last: the record of every file written, so that a rerun can tell them from yours.
         safe_files.record_owned_files(pack, PACK_MARKER, "nato-iraq teach")

@@ -50,10 +50,7 @@ html_theme_options = {
     # One search box (in the sidebar), not a second one in the header.
     "navbar_persistent": [],
     "footer_content_items": ["copyright.html", "extra-footer.html"],
-    "extra_footer": (
-        f"<p>Edition {VERSION} of {EDITION_DATE}; facts up to {FACTS_AS_OF}."
-        " Code MIT; data, text and charts CC BY 4.0.</p>"
-    ),
+    "extra_footer": (f"<p>Edition {VERSION} of {EDITION_DATE}; facts up to {FACTS_AS_OF}.</p>"),
 }
 exclude_patterns = ["**.ipynb_checkpoints", "data/*.md", "codebook_tables.md"]
 # Without a stated default the theme's script logs "invalid theme mode" on a

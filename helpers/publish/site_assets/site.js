@@ -15,6 +15,8 @@
     var big = document.createElement("img");
     big.src = image.currentSrc || image.src;
     big.alt = image.alt;
+    big.title = "Click for full size; click again to fit the window";
+    big.addEventListener("click", function () { big.classList.toggle("full-size"); });
     dialog.appendChild(close);
     dialog.appendChild(big);
     document.body.appendChild(dialog);
