@@ -22,7 +22,7 @@ GLOSSARY_COLUMNS = ["term", "stands_for", "definition", "record_id"]
 #: Parts of a Markdown cell where no glossary link may go: headings, code,
 #: links (their words are already a link), HTML tags and the words inside <a>.
 _PROTECTED = re.compile(
-    r"(?m)^#{1,6} .*$"
+    r"(?m)^#{1,6} [^\n]*$"
     r"|```.*?```"
     r"|`[^`]*`"
     r"|!?\[[^\]]*\]\([^)]*\)"
