@@ -17,6 +17,7 @@ behaves the same way:
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pandas as pd
@@ -27,9 +28,29 @@ STORED_DPI = 2 * SHOWN_DPI
 
 
 def column_heading(name: object) -> str:
-    """A column name as a heading: ``start_date`` reads "Start date"."""
-    text = str(name).replace("_", " ").strip()
+    """A column name as a heading: ``start_date`` reads "Start date", and a mission's id
+    (a crosstab's column) its short name: ``mis-ntm-i`` reads "NTM-I"."""
+    text = str(name)
+    if text in _mission_names():
+        return _mission_names()[text]
+    text = text.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+@functools.cache
+def _mission_names() -> dict[str, str]:
+    """Short names of the missions, by id, from the collection's data (read once)."""
+    import csv
+
+    from helpers.paths import DATA_DIR
+
+    try:
+        with (DATA_DIR / "missions.csv").open(encoding="utf-8", newline="") as fh:
+            return {
+                row["mission_id"]: row["short_name"] or row["name"] for row in csv.DictReader(fh)
+            }
+    except (OSError, KeyError):
+        return {}
 
 
 def reading_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -47,9 +68,18 @@ def table_html(frame: pd.DataFrame) -> str:
 
     Every value is escaped (the data are untrusted text).
     """
-    return reading_table(frame).to_html(
-        index=False, na_rep="", escape=True, border=0, classes="reading-table"
-    )
+    shown = reading_table(frame)
+    # na_rep does not reach pandas' string columns (they print <NA>): blank them here.
+    blanks = {
+        i: shown.iloc[:, i].astype(object).where(shown.iloc[:, i].notna(), "")
+        for i in range(shown.shape[1])
+        if shown.iloc[:, i].isna().any()
+    }
+    if blanks:
+        shown = shown.copy()
+        for i, column in blanks.items():
+            shown.isetitem(i, column)
+    return shown.to_html(index=False, na_rep="", escape=True, border=0, classes="reading-table")
 
 
 def chart_png(fig) -> tuple[bytes, dict[str, object]]:
