@@ -194,7 +194,7 @@ def test_evidence_links_point_to_records_and_show_their_quotes(built_site: Path)
     from helpers.publish.evidence import EVIDENCE_LINK
 
     ds = load()
-    quotes = ds.citations.groupby("record_id")["quote"].first()
+    quotes = ds.citations.groupby("record_id")["quote"].agg(list)
     linked = 0
     for chapter in chapters(NOTEBOOKS_DIR):
         nb = nbformat.read(chapter.path, as_version=4)
@@ -209,9 +209,15 @@ def test_evidence_links_point_to_records_and_show_their_quotes(built_site: Path)
         )
         assert [(m["page"], m["id"]) for m in wanted] == [(p, i) for p, i, _ in shown]
         assert "../site/records/" not in page  # no link is left pointing into the repository
-        for _, record, title in shown:
-            if record in quotes.index:
-                assert html.escape(quotes[record][:40], quote=True) in title, record
+        for (_, record, title), match in zip(shown, wanted, strict=True):
+            if record not in quotes.index:
+                continue
+            # The title shows the record's quotes, one that states the linked number first.
+            first = title.split("\n")[0]
+            assert any(html.escape(q[:40], quote=True) in title for q in quotes[record]), record
+            numbers = re.findall(r"\d+", match["text"])
+            if numbers and any(n in q for q in quotes[record] for n in numbers):
+                assert any(n in first for n in numbers), (record, match["text"], first)
         # Each record the prose links to names this chapter among those that show it.
         for _, record, _ in shown:
             name = ds.record_table(record) if not record.startswith("dis-") else "discrepancies"
