@@ -264,13 +264,15 @@ def make_parser() -> argparse.ArgumentParser:
 
     p_teach = sub.add_parser(
         "teach",
-        help="write a class pack: student and instructor notebooks, slides, figures",
+        help="write a class pack: student and instructor notebooks, lecture decks, figures, guide",
         description=(
-            "Write a class pack into DIR: student notebooks (solution cells removed, "
-            "executed to prove they still run), instructor notebooks, an offline "
-            "reveal.js slide deck per chapter, and every chart as PNG and SVG with "
-            "captions. The pack is assembled aside and moved into DIR only when "
-            "complete; an existing DIR is replaced only if it is an earlier pack."
+            "Write a class pack into DIR that runs on its own (its own pyproject.toml and "
+            "uv.lock, the helpers and the data): student notebooks (solutions removed, "
+            "executed to prove they still run), instructor notebooks with model answers, "
+            "an offline lecture deck per chapter with speaker notes, every chart as PNG "
+            "and SVG with captions, and the course guide. The pack is assembled aside and "
+            "moved into DIR only when complete; an existing DIR is replaced only if it is "
+            "an earlier pack."
         ),
     )
     p_teach.add_argument("--out", required=True, type=Path, metavar="DIR", help="pack folder")
