@@ -133,13 +133,7 @@ def single_source_records(ds: Dataset) -> pd.DataFrame:
     per_record = cites.groupby("record_id")["source_id"].nunique()
     alone = cites[cites["record_id"].map(per_record) == 1].drop_duplicates("record_id")
     alone = alone[~alone["source_type"].isin(OFFICIAL_TYPES)]
-    table_of = {
-        record_id: name
-        for name, table in ds.package.tables.items()
-        if table.cited
-        for record_id in ds[name][table.primary_key[0]]
-    }
-    table = alone["record_id"].map(table_of)
+    table = alone["record_id"].map(ds.record_tables)
     return (
         alone.assign(table=table)[["record_id", "table", "short_name", "source_type"]]
         .sort_values(["table", "record_id"], kind="stable")

@@ -13,6 +13,7 @@ fraction of a second.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -58,12 +59,29 @@ class Dataset:
             ]
         ).set_index("table")
 
+    @cached_property
+    def record_tables(self) -> dict[str, str]:
+        """The table of every cited record, by its id (made once, on first use)."""
+        return {
+            record_id: name
+            for name, table in self.package.tables.items()
+            if table.cited
+            for record_id in self.tables[name][table.primary_key[0]]
+        }
+
     def record_table(self, record_id: str) -> str:
         """The name of the table that holds the record ``record_id``."""
-        for name, table in self.package.tables.items():
-            if table.cited and record_id in set(self.tables[name][table.primary_key[0]]):
-                return name
-        raise KeyError(f"no cited record has the id {record_id!r}")
+        try:
+            return self.record_tables[record_id]
+        except KeyError:
+            raise KeyError(f"no cited record has the id {record_id!r}") from None
+
+    def by_key(self, name: str) -> pd.DataFrame:
+        """Table ``name`` indexed by its primary key (made once per table, on first use)."""
+        cache = self.__dict__.setdefault("_by_key", {})
+        if name not in cache:
+            cache[name] = self.tables[name].set_index(self.package.table(name).primary_key[0])
+        return cache[name]
 
 
 def read_table(pkg: DataPackage, table: Table) -> pd.DataFrame:

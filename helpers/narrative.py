@@ -58,26 +58,11 @@ def _date_span(start, end) -> str:
     return start or (f"until {end}" if end else "")
 
 
-#: Each table indexed by its key, made once per loaded table (describing a record
-#: is done hundreds of times for the records pages).
-_INDEXED: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
-
-
-def _indexed(ds: Dataset, table: str) -> pd.DataFrame:
-    """``ds[table]`` indexed by its primary key (cached while the same table is loaded)."""
-    frame = ds[table]
-    cached = _INDEXED.get(id(frame))
-    if cached is None or cached[0] is not frame:
-        key = ds.package.table(table).primary_key[0]
-        cached = _INDEXED[id(frame)] = (frame, frame.set_index(key))
-    return cached[1]
-
-
 def _name_of(ds: Dataset, table: str, record_id) -> str:
     """Short display name of a mission, organisation, institution, person or focus area."""
     if pd.isna(record_id):
         return ""
-    row = _indexed(ds, table).loc[record_id]
+    row = ds.by_key(table).loc[record_id]
     for column in ("short_name", "name"):
         if column in row.index and pd.notna(row[column]):
             return str(row[column])
@@ -105,7 +90,7 @@ def _relation(word: str) -> str:
 def describe_record(ds: Dataset, record_id: str) -> tuple[str, str]:
     """A (date, what) pair describing a record in a line, in our words."""
     table = ds.record_table(record_id)
-    row = _indexed(ds, table).loc[record_id]
+    row = ds.by_key(table).loc[record_id]
     mission = _name_of(ds, "missions", row.get("mission_id", pd.NA))
     if table == "events":
         return _when(row["date"]), row["title"]
@@ -137,7 +122,7 @@ def describe_record(ds: Dataset, record_id: str) -> tuple[str, str]:
             row["from_date"], row["to_date"]
         ), f"{lower} {_relation(row['relation'])} {upper}"
     if table == "event_actors":
-        event = _indexed(ds, "events").loc[row["event_id"]]
+        event = ds.by_key("events").loc[row["event_id"]]
         actor = _name_of(ds, "organisations", row["org_id"]) or _name_of(
             ds, "people", row["person_id"]
         )

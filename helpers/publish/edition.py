@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from helpers.data import Dataset
 from helpers.paths import PROJECT_ROOT
 
 CITATION_FILE = PROJECT_ROOT / "CITATION.cff"
@@ -50,10 +51,9 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def read_edition(data_dir: Path, citation_file: Path = CITATION_FILE) -> Edition:
-    """The edition described by ``CITATION.cff`` and the data in ``data_dir``."""
+def read_edition(ds: Dataset, citation_file: Path = CITATION_FILE) -> Edition:
+    """The edition described by ``CITATION.cff`` and the loaded dataset ``ds``."""
     from helpers.charts._time import edition_as_of
-    from helpers.data import load
 
     meta = yaml.safe_load(citation_file.read_text(encoding="utf-8"))
     released = meta["date-released"]
@@ -62,4 +62,4 @@ def read_edition(data_dir: Path, citation_file: Path = CITATION_FILE) -> Edition
     authors = "; ".join(
         a.get("name") or f"{a['family-names']}, {a['given-names']}" for a in meta["authors"]
     )
-    return Edition(str(meta["version"]), released, edition_as_of(load(data_dir)), authors)
+    return Edition(str(meta["version"]), released, edition_as_of(ds), authors)

@@ -68,11 +68,7 @@ def chapter_mentions(notebooks: Iterable[Path], ds: Dataset) -> dict[str, list[C
 
 def _record_tables(ds: Dataset) -> dict[str, str]:
     """Every cited record's table, by id, and every disagreement's page."""
-    tables = {}
-    for name, table in ds.package.tables.items():
-        if table.cited:
-            for record_id in ds[name][table.primary_key[0]]:
-                tables[record_id] = name
+    tables = dict(ds.record_tables)
     for dis in ds.discrepancies["discrepancy_id"]:
         tables[dis] = DISAGREEMENTS_PAGE
     return tables

@@ -367,7 +367,7 @@ def write_sources(src: Path, notebooks: list[Path], data_dir: Path) -> list[Card
 
     (src / "chapters").mkdir(parents=True)
     ds = load(data_dir)
-    edition = read_edition(data_dir)
+    edition = read_edition(ds)
     section = RecordsSection(ds, chapter_mentions(notebooks, ds))
     glossary = read_glossary()
     write_records(src, section)
