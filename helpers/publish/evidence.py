@@ -371,10 +371,13 @@ class RecordIndex:
 
     def words(self, record_id: str) -> str:
         """Every text the record holds: its fields, its quotes and their glosses."""
+        fields = [_plain(v) for m in self.members(record_id) for v in self.rows[m][1].to_numpy()]
+        return "\n".join([*fields, self.quoted_text(record_id)])
+
+    def quoted_text(self, record_id: str) -> str:
+        """The record's quotes and their glosses, one a line."""
         parts = []
         for member in self.members(record_id):
-            _, row = self.rows[member]
-            parts += [_plain(v) for v in row.to_numpy()]
             cites = self._citations.get(member)
             if cites is not None:
                 parts += [_plain(v) for v in cites["quote"]] + [_plain(v) for v in cites["gloss"]]
@@ -382,12 +385,7 @@ class RecordIndex:
 
     def quoted_dates(self, record_id: str) -> list[TextDate]:
         """Dates the record's quotes (and their glosses) state in words: a deadline, a plan."""
-        parts = []
-        for member in self.members(record_id):
-            cites = self._citations.get(member)
-            if cites is not None:
-                parts += [_plain(v) for v in cites["quote"]] + [_plain(v) for v in cites["gloss"]]
-        return dates_in("\n".join(parts))[0]
+        return dates_in(self.quoted_text(record_id))[0]
 
     def figures(self, record_id: str) -> list[pd.Series]:
         return [
@@ -405,9 +403,7 @@ class RecordIndex:
 
 def figure_agrees(number: TextNumber, figure: pd.Series) -> bool:
     """True when a number and its bound, as written, are the figure's."""
-    low, high = figure["value_low"], figure["value_high"]
-    values = {float(v) for v in (low, high) if pd.notna(v)}
-    if number.value not in values:
+    if number.value not in _values(figure):
         return False
     bound = figure["bound"]
     if bound == "range":
