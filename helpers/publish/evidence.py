@@ -46,6 +46,13 @@ EVIDENCE_LINK = re.compile(
     + re.escape(RECORDS_PREFIX)
     + r"(?P<page>[a-z_]+)\.html#(?P<id>[a-z0-9-]+)\)"
 )
+
+
+def without_evidence_links(markdown: str) -> str:
+    """``markdown`` with each evidence link reduced to its words (for places without the site)."""
+    return EVIDENCE_LINK.sub(lambda match: match["text"], markdown)
+
+
 #: Any other Markdown link: its words name a chapter or a page, not a fact.
 OTHER_LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+\1", re.S)

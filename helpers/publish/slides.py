@@ -47,7 +47,7 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from helpers.publish.chapters import METADATA_KEY, NAV_TAG, SOLUTION_TAG, chapter_title, has_tag
-from helpers.publish.evidence import EVIDENCE_LINK
+from helpers.publish.evidence import without_evidence_links
 from helpers.untrusted import html_text
 
 VENDOR_DIR = Path(__file__).with_name("slides_vendor")
@@ -208,7 +208,7 @@ def _runs(children) -> list[Run]:
 
 def markdown_blocks(source: str) -> list[Block]:
     """Headings, paragraphs, lists, code and tables of a Markdown cell, links as their words."""
-    tokens = _markdown.parse(EVIDENCE_LINK.sub(lambda m: m["text"], source))
+    tokens = _markdown.parse(without_evidence_links(source))
     blocks: list[Block] = []
     lists: list[Items] = []
     row: list[str] | None = None

@@ -37,7 +37,7 @@ from helpers.publish.chapters import (
     has_tag,
     navigation,
 )
-from helpers.publish.evidence import EVIDENCE_LINK
+from helpers.publish.evidence import without_evidence_links
 from helpers.untrusted import markdown_text, spreadsheet_cell
 
 #: Cells with this tag hold an exercise's worked answer.
@@ -177,7 +177,7 @@ def relink_chapters(nb: nbformat.NotebookNode, in_pack: set[str], suffix: str) -
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = _CHAPTER_LINK.sub(replace, cell.source)
-            cell.source = EVIDENCE_LINK.sub(r"\g<text>", cell.source)
+            cell.source = without_evidence_links(cell.source)
 
 
 def _with_pack_navigation(nb: nbformat.NotebookNode, line: str) -> None:
