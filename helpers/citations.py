@@ -8,7 +8,7 @@ that keep each quote at hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -32,23 +32,34 @@ SOURCE_COLUMNS = [
 def citations_for(ds: Dataset, record_ids: Iterable[str]) -> pd.DataFrame:
     """Citations of ``record_ids`` with each source's short name, type, date and URL.
 
-    Rows keep the order of ``record_ids``, then the order of ``citations.csv``.
+    Rows keep the order of ``record_ids``, then the order of citation ids.
     """
-    ids = list(dict.fromkeys(record_ids))
-    order = {rid: i for i, rid in enumerate(ids)}
-    cites = ds.citations[ds.citations["record_id"].isin(ids)]
-    merged = cites.merge(
-        ds.sources[SOURCE_COLUMNS],
-        on="source_id",
-        how="left",
-        validate="many_to_one",
-    )
-    merged["_order"] = merged["record_id"].map(order)
-    return (
-        merged.sort_values(["_order", "citation_id"], kind="stable")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
+    cited, rows_of = _cited(ds)
+    positions = [p for rid in dict.fromkeys(record_ids) for p in rows_of.get(rid, ())]
+    return cited.take(positions).reset_index(drop=True)
+
+
+def _cited(ds: Dataset) -> tuple[pd.DataFrame, dict[str, list[int]]]:
+    """Every citation with its source's columns, and each record's rows in it.
+
+    Made once per dataset: the chapters ask for the citations of a few records
+    hundreds of times, and filtering and merging the whole table for each
+    request was most of the time their fact tables took.
+    """
+
+    def make(d: Dataset) -> tuple[pd.DataFrame, dict[str, list[int]]]:
+        cited = d.citations.merge(
+            d.sources[SOURCE_COLUMNS], on="source_id", how="left", validate="many_to_one"
+        )
+        rows_of: dict[str, list[int]] = {}
+        by_citation = cited["citation_id"].sort_values(kind="stable").index
+        for position, record_id in zip(
+            by_citation, cited["record_id"].to_numpy()[by_citation], strict=True
+        ):
+            rows_of.setdefault(record_id, []).append(int(position))
+        return cited, rows_of
+
+    return ds.memo("citations_with_sources", make)
 
 
 #: Kinds of source, from the most to the least authoritative for what NATO and
@@ -69,17 +80,23 @@ OFFICIAL_TYPES = frozenset({"official_nato", "official_national"})
 def source_names(ds: Dataset, record_ids: Iterable[str]) -> list[str]:
     """Short names of the sources behind ``record_ids``, each once, official first."""
     cites = citations_for(ds, record_ids)
-    cites = cites.assign(_rank=cites["source_type"].map(SOURCE_TYPE_RANK))
-    cites = cites.sort_values(["_rank", "date", "short_name"], kind="stable")
-    return list(dict.fromkeys(cites["short_name"]))
+    ranks = [SOURCE_TYPE_RANK.get(kind) for kind in cites["source_type"]]
+    rows = zip(ranks, cites["date"], cites["short_name"], strict=True)
+    return list(dict.fromkeys(name for _, _, name in sorted(rows, key=_missing_last)))
+
+
+def _missing_last(values: tuple[object, ...]) -> tuple[tuple[bool, object], ...]:
+    """A sort key that puts a missing value after every other, as pandas sorts."""
+    return tuple((pd.isna(v), "" if pd.isna(v) else v) for v in values)
 
 
 #: How a quote that is not the source's own words is labelled (see ``quote_origin``).
 QUOTE_LABELS = {"gazetteer_name": "gazetteer name"}
 
 
-def quote_html(citation: pd.Series) -> str:
-    """The quote of one citation row: in quotation marks only when it is the source's words.
+def quote_html(citation: Mapping[str, object]) -> str:
+    """The quote of one citation (a row of :func:`citations_for`), in quotation marks
+    only when it is the source's words.
 
     GeoNames quotes are place names, shown plainly with a label. A quote in
     another language than English keeps its language (marked for screen
@@ -98,7 +115,7 @@ def quote_html(citation: pd.Series) -> str:
     return f'<q lang="{html_text(language)}">{words}</q>{gloss_html}'
 
 
-def source_tooltip(citation: pd.Series) -> str:
+def source_tooltip(citation: Mapping[str, object]) -> str:
     """What hovering over a source name shows: the source's title, publisher and date."""
     parts = [citation["title"]]
     if pd.notna(citation["publisher"]) and citation["publisher"]:

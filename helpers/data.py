@@ -12,9 +12,11 @@ fraction of a second.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -22,12 +24,16 @@ from helpers.datapackage import DataPackage, Table, read_datapackage
 from helpers.paths import DATA_DIR
 from helpers.validation import ensure_valid
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Dataset:
     """Every table of the dataset, by name, with the codebook that describes them.
 
-    Tables are attributes (``ds.events``) and items (``ds["events"]``).
+    Tables are attributes (``ds.events``) and items (``ds["events"]``). They are
+    read, not changed: the indexes below are made once, on first use, and
+    would not see a later change (work on a copy, ``ds.events.copy()``).
     """
 
     package: DataPackage
@@ -82,6 +88,25 @@ class Dataset:
         if name not in cache:
             cache[name] = self.tables[name].set_index(self.package.table(name).primary_key[0])
         return cache[name]
+
+    def memo(self, name: str, make: Callable[[Dataset], T]) -> T:
+        """``make(self)``, made once per dataset under ``name`` and reused.
+
+        For indexes that charts and tables look up hundreds of times (a pandas
+        filter per lookup was a large share of a chapter's run time).
+        """
+        cache = self.__dict__.setdefault("_memo", {})
+        if name not in cache:
+            cache[name] = make(self)
+        return cache[name]
+
+
+def mission_parents(ds: Dataset) -> dict[str, str]:
+    """The parent of every mission that has one, by mission id (made once per dataset)."""
+    return ds.memo(
+        "mission_parents",
+        lambda d: d.by_key("missions")["parent_mission_id"].dropna().to_dict(),
+    )
 
 
 def read_table(pkg: DataPackage, table: Table) -> pd.DataFrame:

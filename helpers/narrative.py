@@ -139,7 +139,7 @@ QUOTES_SHOWN = 3
 
 def _sources_html(cites: pd.DataFrame) -> str:
     items = []
-    for _, c in cites.iterrows():
+    for c in cites.to_dict("records"):
         # The quote is on screen already; hovering tells which text it is from.
         name = html_text(c["short_name"])
         items.append(
@@ -160,10 +160,11 @@ def _sources_html(cites: pd.DataFrame) -> str:
 def facts(ds: Dataset, record_ids: Sequence[str], caption: str | None = None) -> Rendered:
     """A table of facts: date, what, and each source with its verbatim quote."""
     cites = citations_for(ds, record_ids)
+    by_record = dict(tuple(cites.groupby("record_id", sort=False)))
     rows_html, rows_text = [], []
     for record_id in dict.fromkeys(record_ids):
         when, what = describe_record(ds, record_id)
-        mine = cites[cites["record_id"] == record_id]
+        mine = by_record.get(record_id, cites.iloc[:0])
         rows_html.append(
             f"<tr><td>{html_text(when)}</td><td>{html_text(what)}</td>"
             f"<td>{_sources_html(mine)}</td></tr>"

@@ -315,7 +315,7 @@ def node_info(
     name set as the (bold) title.
     """
     if node_id.startswith("mis-"):
-        row = ds.missions.set_index("mission_id").loc[node_id]
+        row = ds.by_key("missions").loc[node_id]
         short = _text(row["short_name"])
         name = str(row["name"])
         period = period_label(_text(row["start_date"]), _text(row["end_date"]))
@@ -329,7 +329,7 @@ def node_info(
         return NodeInfo(
             node_id, wrap_even(name, title_wrap), period, "mission", mission_colour(node_id)
         )
-    row = ds.organisations.set_index("org_id").loc[node_id]
+    row = ds.by_key("organisations").loc[node_id]
     short = _text(row["short_name"])
     name = str(row["name"])
     kind = "nato" if row["kind"] in NATO_KINDS else "other"
@@ -681,7 +681,7 @@ def _alt_text(ds: Dataset, columns: Sequence[Column], limit: int = MAX_CHARS) ->
     so that a long chain never crowds out a short one; a chain too long for its
     share leaves out its links' dates (drawn beside them), then its last links.
     """
-    missions = ds.missions.set_index("mission_id")
+    missions = ds.by_key("missions")
     names = _short_names(ds)
     heads = [
         f"{names[c.mission_id]} ("
@@ -937,7 +937,7 @@ def _draw_heading(
     ax: Axes, ds: Dataset, column: Column, top: int, patches: dict[str, FancyBboxPatch]
 ) -> None:
     """Column heading: the mission's short name and its period, above the top row."""
-    info = ds.missions.set_index("mission_id").loc[column.mission_id]
+    info = ds.by_key("missions").loc[column.mission_id]
     name = _text(info["short_name"]) or str(info["name"])
     period = period_label(_text(info["start_date"]), _text(info["end_date"]))
     xs = [x for x, _ in column.positions.values()]
@@ -995,7 +995,7 @@ def _legend(ax: Axes, ds: Dataset, columns: Sequence[Column]):
     relations = [r for r in (*HIERARCHY, *LATERAL, PART_OF) if r in used]
     handles: list[object] = [RelationHandle(r) for r in relations]
     labels = [RELATION_LABELS[r] for r in relations]
-    missions = ds.missions.set_index("mission_id")
+    missions = ds.by_key("missions")
     for column in columns:
         colour = mission_colour(column.mission_id)
         name = _text(missions.loc[column.mission_id, "short_name"]) or column.mission_id

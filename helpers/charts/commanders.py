@@ -84,7 +84,7 @@ def nation_colours(ds: Dataset) -> dict[str, str]:
     in order of their id, so Canada has the same colour whichever mission is drawn.
     """
     posts = ds.appointments[ds.appointments["role_type"] == "mission_commander"]
-    people = ds.people.set_index("person_id")
+    people = ds.by_key("people")
     nations = sorted(people.loc[posts["person_id"], "nationality_org_id"].dropna().unique())
     return {
         nation: OKABE_ITO[NATION_PALETTE[i % len(NATION_PALETTE)]]

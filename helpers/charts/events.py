@@ -41,7 +41,7 @@ from helpers.charts._time import (
 )
 from helpers.charts.timeline import ROW_LABELS, descendants, mission_colour_of
 from helpers.citations import SOURCE_TYPE_RANK, source_names
-from helpers.data import Dataset
+from helpers.data import Dataset, mission_parents
 from helpers.style import MISSION_COLOURS, NEUTRAL, finish, house_style, lay_out, new_figure
 
 #: Kinds of event, each with a marker shape, so the chart reads without colour.
@@ -304,8 +304,11 @@ def _event_colour(ds: Dataset, mission_id: object) -> str:
     """Colour of the event's mission (a sub-unit takes its parent's), or neutral grey."""
     if not isinstance(mission_id, str):
         return NEUTRAL
-    row = ds.missions[ds.missions["mission_id"] == mission_id]
-    return mission_colour_of(ds, row.iloc[0]) if len(row) else NEUTRAL
+    missions = ds.by_key("missions")
+    if mission_id not in missions.index:
+        return NEUTRAL
+    parent = missions.at[mission_id, "parent_mission_id"]
+    return mission_colour_of(ds, {"mission_id": mission_id, "parent_mission_id": parent})
 
 
 def _draw_event(ax: Axes, event: pd.Series, y: float, colour: str) -> None:
@@ -454,16 +457,16 @@ def _alt_text(ds: Dataset, events: pd.DataFrame, called: pd.Series) -> str:
 
 def _mission_name(ds: Dataset, mission_id: str) -> str:
     """Short name of a mission for the key: its abbreviation, else its row label."""
-    short = ds.missions.set_index("mission_id").at[mission_id, "short_name"]
+    short = ds.by_key("missions").at[mission_id, "short_name"]
     return short if isinstance(short, str) else ROW_LABELS.get(mission_id, mission_id)
 
 
 def _top_mission(ds: Dataset, mission_id: str) -> str:
     """The mission that gives ``mission_id`` its colour: itself or its parent."""
-    row = ds.missions[ds.missions["mission_id"] == mission_id].iloc[0]
-    if mission_id in MISSION_COLOURS or not isinstance(row["parent_mission_id"], str):
+    parent = mission_parents(ds).get(mission_id)
+    if mission_id in MISSION_COLOURS or parent is None:
         return mission_id
-    return row["parent_mission_id"]
+    return parent
 
 
 def _finish_margin_in(fig: Figure, sources: list[str], note: str | None) -> float:

@@ -42,7 +42,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 
 from helpers.charts._alt import compose, listing, plural
 from helpers.citations import source_names
-from helpers.data import Dataset
+from helpers.data import Dataset, mission_parents
 from helpers.style import (
     FOOTER_LINE_IN,
     MISSION_COLOURS,
@@ -225,7 +225,7 @@ def _balanced_pair(fig: Figure, words: list[str], width_pt: float, **props: obje
 def top_mission(ds: Dataset, mission_id: str) -> str:
     """The mission whose colour ``mission_id`` wears: itself, or its nearest parent
     that the house style colours (a division of NTM-I reads as NTM-I)."""
-    parent = ds.missions.set_index("mission_id")["parent_mission_id"].dropna().to_dict()
+    parent = mission_parents(ds)
     current = mission_id
     while current not in MISSION_COLOURS and current in parent:
         current = parent[current]
@@ -234,7 +234,7 @@ def top_mission(ds: Dataset, mission_id: str) -> str:
 
 def mission_label(ds: Dataset, mission_id: str) -> str:
     """Short name of a mission: its abbreviation, else its name without 'NATO' and asides."""
-    row = ds.missions.set_index("mission_id").loc[mission_id]
+    row = ds.by_key("missions").loc[mission_id]
     if pd.notna(row["short_name"]):
         return str(row["short_name"])
     name = str(row["name"])

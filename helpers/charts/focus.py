@@ -39,7 +39,7 @@ from helpers.charts.figures import (
     text_size_pt,
 )
 from helpers.citations import source_names
-from helpers.data import Dataset
+from helpers.data import Dataset, mission_parents
 from helpers.dates import parse_partial_date
 from helpers.style import OKABE_ITO, TEXT_GREY, finish, house_style, mission_colour, new_figure
 from helpers.wording import EN_DASH
@@ -55,7 +55,7 @@ COMPARE = ("mis-ntm-i", "mis-nmi")
 
 def root_mission(ds: Dataset, mission_id: str) -> str:
     """The top-level mission above ``mission_id`` (itself when it has no parent)."""
-    parent = ds.missions.set_index("mission_id")["parent_mission_id"].dropna().to_dict()
+    parent = mission_parents(ds)
     while mission_id in parent:
         mission_id = parent[mission_id]
     return mission_id
@@ -91,7 +91,7 @@ def _mission_order(ds: Dataset, mission_ids: Sequence[str]) -> list[str]:
 
 def _years(ds: Dataset, mission_id: str) -> str:
     """'2004-2011', '2018-' (with an en dash) or '' from a mission's dates, years only."""
-    row = ds.missions.set_index("mission_id").loc[mission_id]
+    row = ds.by_key("missions").loc[mission_id]
     start = str(row["start_date"])[:4] if pd.notna(row["start_date"]) else ""
     end = str(row["end_date"])[:4] if pd.notna(row["end_date"]) else ""
     if start and end:
@@ -534,7 +534,7 @@ def added_year(ds: Dataset, links: pd.DataFrame, mission_id: str) -> str:
     Shown in a cell, it tells when a mission's scope grew (NTM-I's additions of
     December 2008, NMI's widening to the Interior Ministry in 2023).
     """
-    start = ds.missions.set_index("mission_id")["start_date"].get(mission_id)
+    start = ds.by_key("missions")["start_date"].get(mission_id)
     dates = links["from_date"].dropna()
     if dates.empty or pd.isna(start):
         return ""

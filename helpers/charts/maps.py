@@ -451,7 +451,7 @@ def _org_label(org: pd.Series) -> str:
 
 
 def _place(ds: Dataset, place_id: str) -> MapPlace:
-    row = ds.places.set_index("place_id").loc[place_id]
+    row = ds.by_key("places").loc[place_id]
     lon, lat = row["lon"], row["lat"]
     return MapPlace(
         place_id,
@@ -543,8 +543,8 @@ def decision_places(ds: Dataset) -> tuple[list[MapPlace], list[MapPlace]]:
     """
     by_id: dict[str, MapPlace] = {}
     unmapped: list[MapPlace] = []
-    missions = ds.missions.set_index("mission_id")
-    orgs = ds.organisations.set_index("org_id")
+    missions = ds.by_key("missions")
+    orgs = ds.by_key("organisations")
 
     def add(place_id: str, kind: str, role: str, record_ids: list[str]) -> None:
         city = FACILITY_IN_CITY.get(place_id, place_id)
@@ -609,7 +609,7 @@ def decision_places(ds: Dataset) -> tuple[list[MapPlace], list[MapPlace]]:
         if place.has_coordinates or place_id in FACILITY_IN_CITY:
             add(place_id, "command", role, ids)
         else:
-            country = _text(ds.places.set_index("place_id").loc[place_id, "country_org_id"])
+            country = _text(ds.by_key("places").loc[place_id, "country_org_id"])
             if country:
                 place.name = f"{place.name} ({_country_name(ds, country)})"
                 place.record_ids.append(country)
@@ -642,7 +642,7 @@ def _mappable(ds: Dataset, place_id: str) -> bool:
 
 
 def _country_of(ds: Dataset, place_id: str) -> str | None:
-    row = ds.places.set_index("place_id").loc[place_id]
+    row = ds.by_key("places").loc[place_id]
     return _text(row["country_org_id"])
 
 
@@ -927,7 +927,7 @@ def _marker_handles(ds: Dataset, places: Sequence[MapPlace]) -> list[Line2D]:
         for colour, mission_id in keys:
             label = MARKER_LEGEND[kind]
             if kind == "mission_hq" and mission_id:
-                row = ds.missions.set_index("mission_id").loc[mission_id]
+                row = ds.by_key("missions").loc[mission_id]
                 label = f"{label} (latest: {_mission_label(row)})"
             handles.append(
                 Line2D(
@@ -973,7 +973,7 @@ def _unmapped_caption(ax: Axes, lines: list[str]) -> Text | None:
 
 
 def _country_name(ds: Dataset, org_id: str) -> str:
-    return str(ds.organisations.set_index("org_id").loc[org_id, "name"])
+    return str(ds.by_key("organisations").loc[org_id, "name"])
 
 
 #: The Natural Earth name of each country the maps may outline, by organisation id.

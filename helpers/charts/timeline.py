@@ -183,8 +183,9 @@ def mission_bar(ds: Dataset, mission: pd.Series, as_of: dt.date) -> BarGeometry:
     )
 
 
-def mission_colour_of(ds: Dataset, mission: pd.Series) -> str:
-    """A mission's colour; a sub-unit without its own takes its parent's."""
+def mission_colour_of(ds: Dataset, mission: Mapping[str, object]) -> str:
+    """A mission's colour (``mission``: a row of the missions table, or its two ids);
+    a sub-unit without its own takes its parent's."""
     for mission_id in (mission["mission_id"], mission["parent_mission_id"]):
         if isinstance(mission_id, str) and mission_id in MISSION_COLOURS:
             return MISSION_COLOURS[mission_id]
