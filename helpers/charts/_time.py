@@ -550,10 +550,12 @@ def key_above(ax: Axes, handles: list, labels: list[str], ncol: int = 2, left: f
             frameon=False,
             numpoints=1,  # explicit: some styles (classic) draw two markers
         )
-        lay_out(fig)
-        if legend.get_window_extent().x1 <= fig.bbox.width - 0.1 * fig.dpi:
+        # The key's box depends on its entries and the axes' position only, not on
+        # a drawn figure: measuring it needs no layout of the whole figure.
+        box = legend.get_window_extent(fig.canvas.get_renderer())
+        if box.x1 <= fig.bbox.width - 0.1 * fig.dpi:
             break
-    key_pt = legend.get_window_extent().height * 72 / fig.dpi
+    key_pt = box.height * 72 / fig.dpi
     # set_title returns the left title (``ax.title`` is the centred one).
     title = ax.set_title(ax.get_title(loc="left"), loc="left", pad=key_pt + 6)
     title.set_x(left)

@@ -527,7 +527,8 @@ def _draw_callouts(
         for _, event in events.iterrows()
     ]  # fmt: skip
     fig = ax.figure
-    renderer = lay_out(fig)
+    # A text's size does not depend on where it is: no layout of the figure is needed.
+    renderer = fig.canvas.get_renderer()
     sizes = [_size_pt(text, renderer, fig.dpi) for text in texts]
     # A leader meets a day's marker, or a month or year bar anywhere but its ends.
     inset = _MARKER_PT
