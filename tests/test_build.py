@@ -228,3 +228,35 @@ def test_a_notebook_given_by_a_relative_path_gets_its_navigation(
     assert status == 0
     nb = nbformat.read(second, as_version=4)
     assert "[01 · A test notebook](01_first.ipynb)" in nb.cells[1].source
+
+
+def test_the_longest_notebook_starts_first_and_run_times_are_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import json
+
+    times_file = tmp_path / "cache" / "build-seconds.json"
+    monkeypatch.setattr(build, "SECONDS_FILE", times_file)
+    short = write_notebook(tmp_path / "01_short.ipynb", "1 + 1")
+    long = write_notebook(tmp_path / "02_long.ipynb", "2 + 2")
+    gone = str(tmp_path / "00_deleted.ipynb")
+    times_file.parent.mkdir()
+    times_file.write_text(json.dumps({str(short): 1.0, str(long): 9.0, gone: 3.0}))
+    started: list[Path] = []
+    real = build.execute_notebook
+
+    def recording(path: Path, **kwargs):
+        started.append(path)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(build, "execute_notebook", recording)
+    report = build.build_notebooks([short, long], progress=False, jobs=1)
+    assert report.ok and started == [long, short]  # by the times on record, not by name
+    kept = json.loads(times_file.read_text())
+    assert set(kept) == {str(short), str(long)}  # a notebook that is gone is dropped
+    assert all(0 < seconds < 120 for seconds in kept.values())
+
+    # A damaged record is ignored (sizes stand in) and replaced; the build goes on.
+    times_file.write_text("{not json")
+    assert build.build_notebooks([short, long], progress=False, force=True, jobs=1).ok
+    assert set(json.loads(times_file.read_text())) == {str(short), str(long)}

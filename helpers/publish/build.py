@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -235,6 +236,55 @@ def _refresh_navigation(path: Path, nb: nbformat.NotebookNode, source: str | Non
         write_atomically(nb, path)
 
 
+#: How long each notebook took in the last build that ran it, by path: the next
+#: build starts the longest first. A cache of the build's own; safe to delete.
+SECONDS_FILE = PROJECT_ROOT / ".cache" / "build-seconds.json"
+#: Without a time on record, a notebook's stored size stands in for its run time:
+#: its charts are most of both (about 2.5 s per stored megabyte here).
+_SECONDS_PER_BYTE = 2.5e-6
+
+
+def _last_seconds() -> dict[str, float]:
+    """Run times on record; none when the file is missing or not ours to read."""
+    try:
+        data = json.loads(SECONDS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: float(v) for k, v in data.items() if isinstance(v, int | float)}
+
+
+def _expected_seconds(path: Path, last: dict[str, float]) -> float:
+    """How long ``path`` should take: its last run time, else an estimate from its size."""
+    if str(path) in last:
+        return last[str(path)]
+    try:
+        return path.stat().st_size * _SECONDS_PER_BYTE
+    except OSError:
+        return 0.0
+
+
+def _remember_seconds(last: dict[str, float], executed: list[tuple[Path, float]]) -> None:
+    """Record this build's run times (written whole, then moved into place); a file
+    that cannot be written only costs the next build its order."""
+    if not executed:
+        return
+    times = {k: v for k, v in last.items() if Path(k).exists()}
+    times.update({str(path): round(seconds, 2) for path, seconds in executed})
+    try:
+        SECONDS_FILE.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=SECONDS_FILE.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(times, fh, indent=1, sort_keys=True)
+        os.replace(tmp, SECONDS_FILE)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+
+
 def default_jobs() -> int:
     """How many notebooks to run at once: one per core (each kernel is one process)."""
     return max(1, os.cpu_count() or 1)
@@ -312,6 +362,10 @@ def build_notebooks(
         write_atomically(nb, path)
         return time.perf_counter() - start
 
+    seconds_before = _last_seconds()
+    # Longest first: with one notebook per core, a long one started last would
+    # leave the other cores idle while it finishes.
+    stale.sort(key=lambda item: -_expected_seconds(item[0], seconds_before))
     with ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
         futures = {pool.submit(run, path, fp): path for path, fp in stale}
         for future in as_completed(futures):
@@ -326,6 +380,7 @@ def build_notebooks(
                 bar.write(f"ok      {path.name}  {seconds:5.1f} s", file=sys.stderr)
             bar.update()
     bar.close()
+    _remember_seconds(seconds_before, executed)
     order = {path: index for index, path in enumerate(paths)}
     executed.sort(key=lambda item: order[item[0]])
     failures.sort(key=lambda failure: order[failure.notebook])
