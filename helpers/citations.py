@@ -59,7 +59,7 @@ def _cited(ds: Dataset) -> tuple[pd.DataFrame, dict[str, list[int]]]:
             rows_of.setdefault(record_id, []).append(int(position))
         return cited, rows_of
 
-    return ds.memo("citations_with_sources", make)
+    return ds.memo("citations_with_sources", make, tables=("citations", "sources"))
 
 
 #: Kinds of source, from the most to the least authoritative for what NATO and

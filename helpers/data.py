@@ -31,9 +31,10 @@ T = TypeVar("T")
 class Dataset:
     """Every table of the dataset, by name, with the codebook that describes them.
 
-    Tables are attributes (``ds.events``) and items (``ds["events"]``). They are
-    read, not changed: the indexes below are made once, on first use, and
-    would not see a later change (work on a copy, ``ds.events.copy()``).
+    Tables are attributes (``ds.events``) and items (``ds["events"]``). The
+    indexes below are made on first use and remade when a table is replaced
+    (``ds.tables["events"] = edited``); an edit made inside a table is not
+    seen, so edit a copy (``ds.events.copy()``) and put it in its place.
     """
 
     package: DataPackage
@@ -84,21 +85,30 @@ class Dataset:
 
     def by_key(self, name: str) -> pd.DataFrame:
         """Table ``name`` indexed by its primary key (made once per table, on first use)."""
-        cache = self.__dict__.setdefault("_by_key", {})
-        if name not in cache:
-            cache[name] = self.tables[name].set_index(self.package.table(name).primary_key[0])
-        return cache[name]
+        return self.memo(
+            f"by_key:{name}",
+            lambda d: d.tables[name].set_index(d.package.table(name).primary_key[0]),
+            tables=(name,),
+        )
 
-    def memo(self, name: str, make: Callable[[Dataset], T]) -> T:
-        """``make(self)``, made once per dataset under ``name`` and reused.
+    def memo(self, name: str, make: Callable[[Dataset], T], tables: tuple[str, ...]) -> T:
+        """``make(self)``, made from ``tables`` once and reused while they stay in place.
 
         For indexes that charts and tables look up hundreds of times (a pandas
-        filter per lookup was a large share of a chapter's run time).
+        filter per lookup was a large share of a chapter's run time). Replacing
+        one of ``tables`` (``ds.tables["events"] = edited``) makes it anew; an
+        edit inside a table is not seen (see the class).
         """
         cache = self.__dict__.setdefault("_memo", {})
-        if name not in cache:
-            cache[name] = make(self)
-        return cache[name]
+        frames = tuple(self.tables[t] for t in tables)
+        made = cache.get(name)
+        if (
+            made is None
+            or len(made[0]) != len(frames)
+            or any(a is not b for a, b in zip(made[0], frames, strict=True))
+        ):
+            made = cache[name] = (frames, make(self))
+        return made[1]
 
 
 def mission_parents(ds: Dataset) -> dict[str, str]:
@@ -106,6 +116,7 @@ def mission_parents(ds: Dataset) -> dict[str, str]:
     return ds.memo(
         "mission_parents",
         lambda d: d.by_key("missions")["parent_mission_id"].dropna().to_dict(),
+        tables=("missions",),
     )
 
 

@@ -37,3 +37,29 @@ def test_every_source_kind_has_a_rank() -> None:
     pkg = load().package
     allowed = pkg.table("sources").field("source_type").enum
     assert set(allowed) == set(SOURCE_TYPE_RANK)
+
+
+def test_citations_follow_raw_rows_and_a_replaced_table() -> None:
+    """citations_for and source_names against the CSV files, then after a table is replaced."""
+    import pandas as pd
+
+    from helpers.citations import citations_for, source_names
+
+    ds = load()
+    raw = _rows("citations")
+    record = raw[0]["record_id"]
+    other = next(r["record_id"] for r in raw if r["record_id"] != record)
+    expected = sorted(r["citation_id"] for r in raw if r["record_id"] == other)
+    expected += sorted(r["citation_id"] for r in raw if r["record_id"] == record)
+    assert list(citations_for(ds, [other, record, other])["citation_id"]) == expected
+    assert citations_for(ds, ["no-such-record"]).empty
+
+    # Replacing a table (the way to edit the data in a session) is seen at once.
+    extra = ds.citations.iloc[[0]].assign(citation_id="cit-zz-added", record_id="evt-added")
+    ds.tables["citations"] = pd.concat([ds.citations, extra], ignore_index=True)
+    assert list(citations_for(ds, ["evt-added"])["citation_id"]) == ["cit-zz-added"]
+    copied_source = ds.by_key("sources").at[raw[0]["source_id"], "short_name"]
+    assert source_names(ds, ["evt-added"]) == [copied_source]
+    renamed = ds.missions.assign(short_name=ds.missions["short_name"].str.lower())
+    ds.tables["missions"] = renamed
+    assert ds.by_key("missions")["short_name"].equals(renamed.set_index("mission_id")["short_name"])
