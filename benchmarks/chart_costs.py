@@ -77,7 +77,8 @@ def main() -> int:
         setattr(owner, name, _timer(totals, depth, label, getattr(owner, name)))
     os.chdir(NOTEBOOKS_DIR)
     shell = InteractiveShell.instance()
-    cells = Counter()
+    charts = 0
+    cells: Counter = Counter()  # seconds by kind of cell
     for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
         code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
         for number, source in enumerate(code):
@@ -94,23 +95,23 @@ def main() -> int:
                 return 1
             stored = totals[("store", "building")] - stored_before
             if isinstance(result.result, Figure):
-                cells["charts"] += 1
-                cells[("chart", "construction")] += seconds - stored
-                cells[("chart", "storing")] += stored
+                charts += 1
+                cells["chart construction"] += seconds - stored
+                cells["storing charts"] += stored
             else:
-                cells[("tables and text", "")] += seconds
-    work = sum(v for k, v in cells.items() if isinstance(k, tuple))
+                cells["tables and text"] += seconds
+    work = sum(cells.values())
     rows = [
-        ("tables and text", cells[("tables and text", "")]),
-        ("chart construction", cells[("chart", "construction")]),
+        ("tables and text", cells["tables and text"]),
+        ("chart construction", cells["chart construction"]),
         ("  of which measuring text", totals[("measure", "building")]),
         ("  of which laying out (draw_without_rendering)", totals[("lay_out", "building")]),
-        ("storing charts (2x PNG)", cells[("chart", "storing")]),
+        ("storing charts (2x PNG)", cells["storing charts"]),
         ("  of which drawing text", totals[("draw_text", "storing")]),
         ("  of which measuring text", totals[("measure", "storing")]),
         ("  of which writing the PNG", totals[("png_write", "storing")]),
     ]
-    print(f"work after the imports, {cells['charts']} charts: {work:.1f} s")
+    print(f"work after the imports, {charts} charts: {work:.1f} s")
     for label, seconds in rows:
         print(f"  {label:48s} {seconds:6.1f} s  {seconds / work:6.1%}")
     return 0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -66,15 +65,19 @@ class Dataset:
             ]
         ).set_index("table")
 
-    @cached_property
+    @property
     def record_tables(self) -> dict[str, str]:
-        """The table of every cited record, by its id (made once, on first use)."""
-        return {
-            record_id: name
-            for name, table in self.package.tables.items()
-            if table.cited
-            for record_id in self.tables[name][table.primary_key[0]]
-        }
+        """The table of every cited record, by its id (see :meth:`memo`)."""
+        cited = tuple(name for name, table in self.package.tables.items() if table.cited)
+        return self.memo(
+            "record_tables",
+            lambda d: {
+                record_id: name
+                for name in cited
+                for record_id in d.tables[name][d.package.table(name).primary_key[0]]
+            },
+            tables=cited,
+        )
 
     def record_table(self, record_id: str) -> str:
         """The name of the table that holds the record ``record_id``."""
@@ -100,14 +103,10 @@ class Dataset:
         edit inside a table is not seen (see the class).
         """
         cache = self.__dict__.setdefault("_memo", {})
-        frames = tuple(self.tables[t] for t in tables)
-        made = cache.get(name)
-        if (
-            made is None
-            or len(made[0]) != len(frames)
-            or any(a is not b for a, b in zip(made[0], frames, strict=True))
-        ):
-            made = cache[name] = (frames, make(self))
+        frames = [self.tables[t] for t in tables]
+        made = cache.get((name, tables))
+        if made is None or any(a is not b for a, b in zip(made[0], frames, strict=True)):
+            made = cache[(name, tables)] = (frames, make(self))
         return made[1]
 
 

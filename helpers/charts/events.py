@@ -304,10 +304,9 @@ def _event_colour(ds: Dataset, mission_id: object) -> str:
     """Colour of the event's mission (a sub-unit takes its parent's), or neutral grey."""
     if not isinstance(mission_id, str):
         return NEUTRAL
-    missions = ds.by_key("missions")
-    if mission_id not in missions.index:
+    if mission_id not in ds.by_key("missions").index:
         return NEUTRAL
-    parent = missions.at[mission_id, "parent_mission_id"]
+    parent = mission_parents(ds).get(mission_id)
     return mission_colour_of(ds, {"mission_id": mission_id, "parent_mission_id": parent})
 
 
