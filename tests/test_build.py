@@ -235,7 +235,7 @@ def test_the_longest_notebook_starts_first_and_run_times_are_kept(
 ) -> None:
     import json
 
-    times_file = tmp_path / "cache" / "build-seconds.json"
+    times_file = tmp_path / ".cache" / "build-seconds.json"
     monkeypatch.setattr(build, "SECONDS_FILE", times_file)
     short = write_notebook(tmp_path / "01_short.ipynb", "1 + 1")
     long = write_notebook(tmp_path / "02_long.ipynb", "2 + 2")
@@ -255,6 +255,11 @@ def test_the_longest_notebook_starts_first_and_run_times_are_kept(
     kept = json.loads(times_file.read_text())
     assert set(kept) == {str(short), str(long)}  # a notebook that is gone is dropped
     assert all(0 < seconds < 120 for seconds in kept.values())
+
+    # Notebooks outside the project that holds the cache are not recorded.
+    elsewhere = write_notebook(tmp_path.parent / f"{tmp_path.name}-elsewhere.ipynb", "3 + 3")
+    assert build.build_notebooks([elsewhere], progress=False, jobs=1).ok
+    assert set(json.loads(times_file.read_text())) == {str(short), str(long)}
 
     # A damaged record is ignored (sizes stand in) and replaced; the build goes on.
     times_file.write_text("{not json")

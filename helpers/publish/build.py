@@ -267,11 +267,17 @@ def _expected_seconds(path: Path, last: dict[str, float]) -> float:
 
 def _remember_seconds(last: dict[str, float], executed: list[tuple[Path, float]]) -> None:
     """Record this build's run times (written whole, then moved into place); a file
-    that cannot be written only costs the next build its order."""
-    if not executed:
+    that cannot be written only costs the next build its order.
+
+    Only notebooks inside the project that holds the cache are recorded: a
+    build of notebooks elsewhere (a test's temporary folder) leaves it as it was.
+    """
+    project = SECONDS_FILE.parent.parent
+    ours = [(path, s) for path, s in executed if path.resolve().is_relative_to(project)]
+    if not ours:
         return
     times = {k: v for k, v in last.items() if Path(k).exists()}
-    times.update({str(path): round(seconds, 2) for path, seconds in executed})
+    times.update({str(path): round(seconds, 2) for path, seconds in ours})
     try:
         SECONDS_FILE.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=SECONDS_FILE.parent, suffix=".tmp")
